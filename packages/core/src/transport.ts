@@ -1,0 +1,261 @@
+/**
+ * The HTTP transport the adapters share (DESIGN §2.6): bytes in, status + headers + body text
+ * out. It never throws and never rejects: every failure is a `Timeout` or `NetworkError` whose
+ * `outcome` says whether the request may have reached the vendor. Bodies are returned raw, so
+ * the adapters can decode large ids losslessly.
+ */
+import http from 'node:http'
+import https from 'node:https'
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios'
+import type * as TE from 'fp-ts/TaskEither'
+import { Pool } from 'undici'
+import { makeError, timeout as timeoutError, type NetworkError, type Timeout } from './errors'
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** One HTTP request, fully built and signed by an adapter. */
+export interface RawRequest {
+  readonly method: 'GET' | 'POST'
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+  /** Per-call limit; the transport's default applies when absent. */
+  readonly timeoutMs?: number
+  readonly signal?: AbortSignal
+}
+
+/** What came back: any status (the adapter classifies it), lower-case headers, raw body text. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** A transport failure. */
+export type TransportError = Timeout | NetworkError
+
+/** Sends one request. Never throws; `close()` releases pooled sockets. */
+export interface HttpTransport {
+  (req: RawRequest): TE.TaskEither<TransportError, RawResponse>
+  close?(): Promise<void>
+}
+
+/** Options shared by the built-in transports. */
+export interface TransportOptions {
+  /** Default per-call time limit (ms); default 5000. */
+  readonly timeoutMs?: number
+  /** Most sockets kept per origin; default 64. */
+  readonly maxSockets?: number
+}
+
+/** Which transport a provider uses: a built-in by name, or your own function. */
+export type TransportSpec = 'axios' | 'undici' | HttpTransport
+
+// ---------------------------------------------------------------------------------------------
+// outcome classification
+// ---------------------------------------------------------------------------------------------
+
+// Errors that happen before a single byte reached the vendor: the request was not applied, so
+// the client may safely try another vendor. Everything else after connect is 'unknown'.
+const BEFORE_SEND: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_ARG_TYPE',
+])
+
+/** Classifies a low-level error code (from Node, axios or undici) into the union. */
+export function networkError(code: string | undefined, detail: string): NetworkError {
+  const known = code ?? 'UNKNOWN'
+  const notApplied = BEFORE_SEND.has(known)
+  return makeError(
+    'NetworkError',
+    `${notApplied ? 'could not connect' : 'connection failed'}: ${detail}`,
+    {
+      code: known,
+      outcome: notApplied ? 'not-applied' : 'unknown',
+    },
+  )
+}
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined
+  const r = e as { code?: unknown; cause?: unknown; errors?: unknown }
+  // AggregateError (happy-eyeballs connect to several addresses) carries the codes inside.
+  if (Array.isArray(r.errors) && r.errors.length > 0) return errorCode(r.errors[0])
+  if (typeof r.code === 'string' && r.code !== 'ERR_NETWORK' && r.code !== 'UND_ERR_SOCKET')
+    return r.code
+  return errorCode(r.cause) ?? (typeof r.code === 'string' ? r.code : undefined)
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message || e.name : 'request failed'
+}
+
+function lowerHeaders(h: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined || v === null) continue
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// axios
+// ---------------------------------------------------------------------------------------------
+
+/** Options of the axios transport. */
+export interface AxiosTransportOptions extends TransportOptions {
+  /** Your own instance: its interceptors, proxy and logging apply. */
+  readonly axios?: AxiosInstance
+}
+
+const identity = <A>(a: A): A => a
+
+/**
+ * The default transport, on axios (the design card's choice). One instance per provider, with
+ * keep-alive agents, no redirects, no body transforms, and every status handed back raw.
+ */
+export function axiosTransport(options: AxiosTransportOptions = {}): HttpTransport {
+  const defaultTimeout = options.timeoutMs ?? 5000
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 64,
+    scheduling: 'lifo' as const,
+  }
+  const httpAgent = new http.Agent(agentOptions)
+  const httpsAgent = new https.Agent(agentOptions)
+  const instance =
+    options.axios ?? axios.create({ httpAgent, httpsAgent, proxy: false, decompress: true })
+  const send =
+    (req: RawRequest): TE.TaskEither<TransportError, RawResponse> =>
+    () => {
+      const timeoutMs = req.timeoutMs ?? defaultTimeout
+      return instance
+        .request<string>({
+          method: req.method,
+          url: req.url,
+          headers: { ...req.headers },
+          data: req.body,
+          timeout: timeoutMs,
+          signal: req.signal,
+          maxRedirects: 0,
+          responseType: 'text',
+          transformRequest: [identity],
+          transformResponse: [identity],
+          validateStatus: () => true,
+          transitional: {
+            clarifyTimeoutError: true,
+            silentJSONParsing: true,
+            forcedJSONParsing: false,
+          },
+        })
+        .then(
+          (res: AxiosResponse<string>) => ({
+            _tag: 'Right' as const,
+            right: {
+              status: res.status,
+              headers: lowerHeaders(res.headers as Record<string, unknown>),
+              body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+            },
+          }),
+          (e: unknown) => {
+            const code = errorCode(e)
+            const left: TransportError =
+              code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+                ? timeoutError(timeoutMs)
+                : networkError(code === 'ERR_CANCELED' ? 'ABORTED' : code, errorText(e))
+            return { _tag: 'Left' as const, left }
+          },
+        )
+    }
+  const transport: HttpTransport = Object.assign(send, {
+    close: async () => {
+      httpAgent.destroy()
+      httpsAgent.destroy()
+    },
+  })
+  return transport
+}
+
+// ---------------------------------------------------------------------------------------------
+// undici
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The fast transport, on undici's `Pool.request` (Node's own HTTP engine): one pool per origin,
+ * kept for the transport's life. Same never-throw and outcome rules as `axiosTransport`.
+ */
+export function undiciTransport(options: TransportOptions = {}): HttpTransport {
+  const defaultTimeout = options.timeoutMs ?? 5000
+  const pools = new Map<string, Pool>()
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin)
+    if (pool === undefined) {
+      pool = new Pool(origin, { connections: options.maxSockets ?? 64, pipelining: 1 })
+      pools.set(origin, pool)
+    }
+    return pool
+  }
+  const send =
+    (req: RawRequest): TE.TaskEither<TransportError, RawResponse> =>
+    async () => {
+      const timeoutMs = req.timeoutMs ?? defaultTimeout
+      let url: URL
+      try {
+        url = new URL(req.url)
+      } catch {
+        return { _tag: 'Left', left: networkError('ERR_INVALID_URL', `invalid URL`) }
+      }
+      const timer = AbortSignal.timeout(timeoutMs)
+      const signal = req.signal === undefined ? timer : AbortSignal.any([timer, req.signal])
+      try {
+        const res = await poolFor(url.origin).request({
+          method: req.method,
+          path: url.pathname + url.search,
+          headers: req.headers as Record<string, string>,
+          body: req.body ?? null,
+          signal,
+        })
+        const body = await res.body.text()
+        return {
+          _tag: 'Right',
+          right: {
+            status: res.statusCode,
+            headers: lowerHeaders(res.headers as Record<string, unknown>),
+            body,
+          },
+        }
+      } catch (e) {
+        if (timer.aborted) return { _tag: 'Left', left: timeoutError(timeoutMs) }
+        const code = errorCode(e)
+        const aborted = signal.aborted || code === 'UND_ERR_ABORTED'
+        return { _tag: 'Left', left: networkError(aborted ? 'ABORTED' : code, errorText(e)) }
+      }
+    }
+  const transport: HttpTransport = Object.assign(send, {
+    close: async () => {
+      const all = [...pools.values()]
+      pools.clear()
+      await Promise.all(all.map((p) => p.close().catch(() => undefined)))
+    },
+  })
+  return transport
+}
+
+/** Resolves a provider's `transport` option (default 'axios'). */
+export function resolveTransport(
+  spec: TransportSpec | undefined,
+  options: AxiosTransportOptions = {},
+): HttpTransport {
+  if (typeof spec === 'function') return spec
+  if (spec === 'undici') return undiciTransport(options)
+  return axiosTransport(options)
+}

@@ -1,0 +1,408 @@
+/**
+ * io-ts codecs that validate and normalize what a caller passes in (DESIGN §2.3): a request that
+ * fails here returns `InvalidArgument` with the field path and a readable reason, and nothing is
+ * sent anywhere. Decoding never throws, whatever the input.
+ */
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as t from 'io-ts'
+import { invalidArgument, type InvalidArgument } from './errors'
+import {
+  PROVINCE_CAPITAL,
+  type BindingKind,
+  type BindingUpdate,
+  type FindBindingsQuery,
+  type GroupChange,
+  type GroupInput,
+} from './model'
+import { normalizePhone, normalizeX } from './phone'
+
+// ---------------------------------------------------------------------------------------------
+// limits
+// ---------------------------------------------------------------------------------------------
+
+/** Validation limits shared by both vendors (vendor notes: Volcengine §3, Aliyun §1.2). */
+export const LIMITS = {
+  /** expiresAt must be at least this far after now. */
+  minLifetimeMs: 60_000,
+  /** expiresAt must be before 2038-01-01 00:00:00 Beijing time (the stricter reading). */
+  latestExpiry: new Date('2037-12-31T16:00:00.000Z'),
+  userDataLength: 2048,
+  outIdLength: 128,
+  fallbackCities: 5,
+  groupNumbers: 200,
+  groupNameLength: 128,
+} as const
+
+// ---------------------------------------------------------------------------------------------
+// validated forms
+// ---------------------------------------------------------------------------------------------
+
+/** A validated group: an existing id, or a new one with normalized member numbers. */
+export type ValidGroupSpec =
+  { readonly id: string } | { readonly name: string; readonly numbers: ReadonlyArray<string> }
+
+/** A validated X-selection request. */
+export interface ValidSelect {
+  readonly city?: string
+  readonly byParty?: 'A' | 'B'
+  readonly fallbackCities: ReadonlyArray<string>
+  readonly strict: boolean
+}
+
+/** A `BindRequest` after validation: numbers normalized, defaults applied. */
+export interface ValidBindRequest {
+  readonly kind: BindingKind
+  readonly a: string
+  readonly b?: string
+  readonly x?: string
+  readonly select?: ValidSelect
+  readonly expiresAt: Date
+  readonly record: boolean
+  readonly outId?: string
+  readonly userData?: string
+  readonly group?: ValidGroupSpec
+  readonly vendor?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// codecs
+// ---------------------------------------------------------------------------------------------
+
+const refine = <A>(
+  name: string,
+  check: (u: unknown) => E.Either<string, A>,
+): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(
+    name,
+    (u): u is A => E.isRight(check(u)),
+    (u, c) =>
+      pipe(
+        check(u),
+        E.fold(
+          (reason) => t.failure(u, c, reason),
+          (a) => t.success(a),
+        ),
+      ),
+    t.identity,
+  )
+
+const str = (u: unknown, what = 'a string'): E.Either<string, string> =>
+  typeof u === 'string' ? E.right(u) : E.left(`must be ${what}`)
+
+/** A real phone number (A, B, G member), normalized. */
+export const PhoneNumber = refine<string>('PhoneNumber', (u) =>
+  pipe(str(u), E.chain(normalizePhone)),
+)
+
+/** An X number: digits, kept as given. */
+export const XNumber = refine<string>('XNumber', (u) => pipe(str(u), E.chain(normalizeX)))
+
+/** An area code with its leading 0 ('010', '0531'). */
+export const AreaCode = refine<string>('AreaCode', (u) =>
+  pipe(
+    str(u),
+    E.filterOrElse(
+      (s) => /^0\d{2,3}$/.test(s),
+      () => "must be an area code with its leading 0, like '010' or '0531'",
+    ),
+  ),
+)
+
+const FallbackCity = refine<string>('FallbackCity', (u) =>
+  u === PROVINCE_CAPITAL
+    ? E.right(PROVINCE_CAPITAL)
+    : pipe(
+        AreaCode.decode(u),
+        E.mapLeft(() => `must be an area code like '0531' or '${PROVINCE_CAPITAL}'`),
+      ),
+)
+
+const boundedString = (name: string, max: number, allowEmpty = false) =>
+  refine<string>(name, (u) =>
+    pipe(
+      str(u),
+      E.filterOrElse(
+        (s) => s.length <= max,
+        (s) => `must be at most ${max} characters (got ${s.length})`,
+      ),
+      E.filterOrElse(
+        (s) => allowEmpty || s.trim().length > 0,
+        () => 'must not be empty',
+      ),
+    ),
+  )
+
+const NonEmpty = boundedString('NonEmptyString', 256)
+
+/** An instant inside the expiry window relative to `now`. */
+export const expiryCodec = (now: Date) =>
+  refine<Date>('ExpiresAt', (u) => {
+    if (!(u instanceof Date) || Number.isNaN(u.getTime())) return E.left('must be a valid Date')
+    if (u.getTime() <= now.getTime() + LIMITS.minLifetimeMs)
+      return E.left('must be more than 60 seconds in the future')
+    if (u.getTime() >= LIMITS.latestExpiry.getTime())
+      return E.left('must be before 2038-01-01 00:00:00 Beijing time')
+    return E.right(new Date(u.getTime()))
+  })
+
+const Kind = refine<BindingKind>('BindingKind', (u) =>
+  u === 'AXB' || u === 'AXN' || u === 'AXG' ? E.right(u) : E.left("must be 'AXB', 'AXN' or 'AXG'"),
+)
+
+const Bool = refine<boolean>('boolean', (u) =>
+  typeof u === 'boolean' ? E.right(u) : E.left('must be true or false'),
+)
+
+const groupNumbers = refine<ReadonlyArray<string>>('GroupNumbers', (u) => {
+  if (!Array.isArray(u)) return E.left('must be an array of phone numbers')
+  if (u.length === 0) return E.left('must hold at least one number')
+  if (u.length > LIMITS.groupNumbers)
+    return E.left(`must hold at most ${LIMITS.groupNumbers} numbers (got ${u.length})`)
+  return E.right(u as ReadonlyArray<string>)
+})
+
+const GroupSpecCodec = t.union([
+  t.strict({ id: NonEmpty }),
+  t.strict({
+    name: boundedString('GroupName', LIMITS.groupNameLength),
+    numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
+  }),
+])
+
+const SelectCodec = t.exact(
+  t.partial({
+    city: AreaCode,
+    byParty: refine<'A' | 'B'>('Party', (u) =>
+      u === 'A' || u === 'B' ? E.right(u) : E.left("must be 'A' or 'B'"),
+    ),
+    fallbackCities: t.intersection([
+      refine<ReadonlyArray<unknown>>('FallbackCities', (u) =>
+        !Array.isArray(u)
+          ? E.left('must be an array')
+          : u.length > LIMITS.fallbackCities
+            ? E.left(`must hold at most ${LIMITS.fallbackCities} cities (got ${u.length})`)
+            : E.right(u),
+      ),
+      t.readonlyArray(FallbackCity),
+    ]),
+    strict: Bool,
+  }),
+)
+
+const bindRequestCodec = (now: Date) =>
+  t.intersection([
+    t.type({ kind: Kind, a: PhoneNumber, expiresAt: expiryCodec(now) }),
+    t.partial({
+      b: PhoneNumber,
+      x: XNumber,
+      select: SelectCodec,
+      record: Bool,
+      outId: boundedString('OutId', LIMITS.outIdLength),
+      userData: boundedString('UserData', LIMITS.userDataLength, true),
+      group: GroupSpecCodec,
+      vendor: NonEmpty,
+    }),
+  ])
+
+// ---------------------------------------------------------------------------------------------
+// error reporting
+// ---------------------------------------------------------------------------------------------
+
+// Readable path from an io-ts context: skips the keys io-ts adds for intersections and unions
+// ('0', '1'), renders array indexes as [i].
+function pathOf(context: t.Context): string {
+  let path = ''
+  for (let i = 1; i < context.length; i++) {
+    const entry = context[i]
+    const parent = context[i - 1]
+    if (entry === undefined || parent === undefined) continue
+    const p = parent.type
+    if (p instanceof t.IntersectionType || p instanceof t.UnionType) continue
+    if (p instanceof t.ArrayType || p instanceof t.ReadonlyArrayType) path += `[${entry.key}]`
+    else path += path === '' ? entry.key : `.${entry.key}`
+  }
+  return path
+}
+
+function firstError(errors: t.Errors, root: string): InvalidArgument {
+  // A union reports one error per branch; prefer the deepest, most specific one.
+  const sorted = [...errors].sort((x, y) => y.context.length - x.context.length)
+  const e = sorted.find((x) => x.message !== undefined) ?? sorted[0]
+  if (e === undefined) return invalidArgument(root, `${root} is invalid`)
+  const field = pathOf(e.context) || root
+  const reason =
+    e.message ??
+    (e.value === undefined
+      ? 'is required'
+      : `must be ${e.context[e.context.length - 1]?.type.name ?? 'valid'}`)
+  return invalidArgument(field, `${field} ${reason}`)
+}
+
+const decodeWith = <A>(codec: t.Decoder<unknown, A>, input: unknown, root: string) =>
+  pipe(
+    codec.decode(input),
+    E.mapLeft((errors) => firstError(errors, root)),
+  )
+
+const fail = (field: string, reason: string): E.Either<InvalidArgument, never> =>
+  E.left(invalidArgument(field, `${field} ${reason}`))
+
+// ---------------------------------------------------------------------------------------------
+// validators
+// ---------------------------------------------------------------------------------------------
+
+/** Validates and normalizes a bind request. `now` is injectable for tests and skewed clocks. */
+export function validateBindRequest(
+  input: unknown,
+  now: Date = new Date(),
+): E.Either<InvalidArgument, ValidBindRequest> {
+  if (typeof input !== 'object' || input === null) return fail('request', 'must be an object')
+  return pipe(
+    decodeWith(bindRequestCodec(now), input, 'request'),
+    E.chain((r): E.Either<InvalidArgument, ValidBindRequest> => {
+      if (r.kind === 'AXG' && r.group === undefined) return fail('group', 'is required for AXG')
+      if (r.kind !== 'AXG' && r.group !== undefined) return fail('group', 'is allowed only on AXG')
+      if (r.b !== undefined && r.b === r.a) return fail('b', 'must differ from a')
+      if (r.x !== undefined && r.select !== undefined)
+        return fail('select', 'cannot be combined with an explicit x')
+      const select: ValidSelect | undefined =
+        r.select === undefined
+          ? undefined
+          : {
+              ...(r.select.city === undefined ? {} : { city: r.select.city }),
+              ...(r.select.byParty === undefined ? {} : { byParty: r.select.byParty }),
+              fallbackCities: r.select.fallbackCities ?? [],
+              strict: r.select.strict ?? false,
+            }
+      if (select?.byParty === 'B' && r.b === undefined)
+        return fail('select.byParty', "is 'B' but the request has no b")
+      return E.right({
+        kind: r.kind,
+        a: r.a,
+        ...(r.b === undefined ? {} : { b: r.b }),
+        ...(r.x === undefined ? {} : { x: r.x }),
+        ...(select === undefined ? {} : { select }),
+        expiresAt: r.expiresAt,
+        record: r.record ?? false,
+        ...(r.outId === undefined ? {} : { outId: r.outId }),
+        ...(r.userData === undefined ? {} : { userData: r.userData }),
+        ...(r.group === undefined ? {} : { group: r.group }),
+        ...(r.vendor === undefined ? {} : { vendor: r.vendor }),
+      })
+    }),
+  )
+}
+
+const bindingUpdateCodec = (now: Date) =>
+  t.exact(
+    t.partial({
+      expiresAt: expiryCodec(now),
+      a: PhoneNumber,
+      b: PhoneNumber,
+      groupId: NonEmpty,
+      outId: boundedString('OutId', LIMITS.outIdLength),
+      record: Bool,
+    }),
+  )
+
+/** Validates a `BindingUpdate`: at least one field, each valid; numbers normalized. */
+export function validateBindingUpdate(
+  input: unknown,
+  now: Date = new Date(),
+): E.Either<InvalidArgument, BindingUpdate> {
+  if (typeof input !== 'object' || input === null) return fail('change', 'must be an object')
+  return pipe(
+    decodeWith(bindingUpdateCodec(now), input, 'change'),
+    E.filterOrElse(
+      (c) => Object.values(c).some((v) => v !== undefined),
+      () => invalidArgument('change', 'change must set at least one field'),
+    ),
+  )
+}
+
+const groupInputCodec = (now: Date) =>
+  t.intersection([
+    t.type({
+      name: boundedString('GroupName', LIMITS.groupNameLength),
+      numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
+    }),
+    t.partial({ expiresAt: expiryCodec(now) }),
+  ])
+
+/** Validates a new group: a name and 1–200 member numbers (normalized). */
+export function validateGroupInput(
+  input: unknown,
+  now: Date = new Date(),
+): E.Either<InvalidArgument, GroupInput> {
+  if (typeof input !== 'object' || input === null) return fail('group', 'must be an object')
+  return decodeWith(groupInputCodec(now), input, 'group')
+}
+
+const memberList = t.intersection([
+  refine<ReadonlyArray<unknown>>('Members', (u) =>
+    !Array.isArray(u)
+      ? E.left('must be an array of phone numbers')
+      : u.length > LIMITS.groupNumbers
+        ? E.left(`must hold at most ${LIMITS.groupNumbers} numbers (got ${u.length})`)
+        : E.right(u),
+  ),
+  t.readonlyArray(PhoneNumber),
+])
+
+const groupChangeCodec = t.exact(
+  t.partial({
+    add: memberList,
+    remove: memberList,
+    replace: memberList,
+    name: boundedString('GroupName', LIMITS.groupNameLength),
+  }),
+)
+
+/** Validates a group change: something to do; `replace` excludes `add`/`remove`. */
+export function validateGroupChange(input: unknown): E.Either<InvalidArgument, GroupChange> {
+  if (typeof input !== 'object' || input === null) return fail('change', 'must be an object')
+  return pipe(
+    decodeWith(groupChangeCodec, input, 'change'),
+    E.chain((c) => {
+      if (c.replace !== undefined && (c.add !== undefined || c.remove !== undefined))
+        return fail('change.replace', 'cannot be combined with add or remove')
+      if (
+        c.add === undefined &&
+        c.remove === undefined &&
+        c.replace === undefined &&
+        c.name === undefined
+      )
+        return fail('change', 'must set add, remove, replace or name')
+      return E.right(c)
+    }),
+  )
+}
+
+/** Validates a group id argument. */
+export function validateGroupId(input: unknown): E.Either<InvalidArgument, string> {
+  return decodeWith(NonEmpty, input, 'groupId')
+}
+
+const findCodec = t.exact(
+  t.partial({
+    a: PhoneNumber,
+    b: PhoneNumber,
+    x: XNumber,
+    outId: boundedString('OutId', LIMITS.outIdLength),
+  }),
+)
+
+/** Validates a `findBindings` query: at least one field. */
+export function validateFindBindingsQuery(
+  input: unknown,
+): E.Either<InvalidArgument, FindBindingsQuery> {
+  if (typeof input !== 'object' || input === null) return fail('query', 'must be an object')
+  return pipe(
+    decodeWith(findCodec, input, 'query'),
+    E.filterOrElse(
+      (q) => Object.values(q).some((v) => v !== undefined),
+      () => invalidArgument('query', 'query must set at least one of a, b, x, outId'),
+    ),
+  )
+}
