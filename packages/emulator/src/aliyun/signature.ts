@@ -1,0 +1,111 @@
+// Aliyun request signatures, written from the vendor note §2: RPC v1 (HMAC-SHA1) and ACS3
+// (HMAC-SHA256, the current SDK's default). Hand-written verification on purpose: the emulator
+// is the vendor side and must not share code with the adapters' signers, and no library
+// verifies these signatures.
+import { createHash, createHmac } from 'node:crypto'
+
+/** Aliyun's percentEncode: RFC 3986, so `*` is %2A, space %20 and `~` stays literal. */
+export const percentEncode = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+const byKey = (a: readonly [string, string], b: readonly [string, string]): number =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0
+
+/** The RPC v1 string to sign: `METHOD&%2F&percentEncode(sorted canonical query)`. */
+export const rpcStringToSign = (
+  method: string,
+  params: ReadonlyArray<readonly [string, string]>,
+): string => {
+  const canonical = params
+    .filter(([k]) => k !== 'Signature')
+    .slice()
+    .sort(byKey)
+    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+    .join('&')
+  return `${method}&${percentEncode('/')}&${percentEncode(canonical)}`
+}
+
+/** The RPC v1 signature: base64(HMAC-SHA1(secret + '&', stringToSign)). */
+export const rpcSignature = (
+  secret: string,
+  method: string,
+  params: ReadonlyArray<readonly [string, string]>,
+): string =>
+  createHmac('sha1', `${secret}&`).update(rpcStringToSign(method, params), 'utf8').digest('base64')
+
+/** SHA-256 of `data` as lower-case hex. */
+export const sha256Hex = (data: string | Buffer): string =>
+  createHash('sha256').update(data).digest('hex')
+
+/** Everything that goes into an ACS3-HMAC-SHA256 signature. */
+export interface Acs3Input {
+  readonly method: string
+  readonly path: string
+  readonly query: ReadonlyArray<readonly [string, string]>
+  /** Lower-cased signed header name → value. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly signedHeaders: ReadonlyArray<string>
+  readonly payloadHash: string
+}
+
+/** The ACS3 canonical request (keys and values percent-encoded, sorted by key). */
+export const acs3CanonicalRequest = (input: Acs3Input): string => {
+  const query = input.query
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .sort(byKey)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')
+  const names = [...input.signedHeaders].sort()
+  const headerBlock = names.map((n) => `${n}:${(input.headers[n] ?? '').trim()}\n`).join('')
+  return [
+    input.method.toUpperCase(),
+    input.path,
+    query,
+    headerBlock,
+    names.join(';'),
+    input.payloadHash,
+  ].join('\n')
+}
+
+/** The ACS3 signature: hex(HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex(sha256(canonical)))). */
+export const acs3Signature = (secret: string, input: Acs3Input): string =>
+  createHmac('sha256', secret)
+    .update(`ACS3-HMAC-SHA256\n${sha256Hex(acs3CanonicalRequest(input))}`, 'utf8')
+    .digest('hex')
+
+/** A parsed `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…` header. */
+export interface Acs3Authorization {
+  readonly accessKeyId: string
+  readonly signedHeaders: ReadonlyArray<string>
+  readonly signature: string
+}
+
+/** Parses an ACS3 Authorization header; undefined when it is not one. */
+export const parseAcs3Authorization = (header: string): Acs3Authorization | undefined => {
+  const m = /^ACS3-HMAC-SHA256\s+(.*)$/.exec(header.trim())
+  if (m === null || m[1] === undefined) return undefined
+  const fields: Record<string, string> = {}
+  for (const part of m[1].split(',')) {
+    const eq = part.indexOf('=')
+    if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+  }
+  const accessKeyId = fields['Credential']
+  const signed = fields['SignedHeaders']
+  const signature = fields['Signature']
+  if (!accessKeyId || signed === undefined || signature === undefined) return undefined
+  return {
+    accessKeyId,
+    signedHeaders: signed
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    signature: signature.toLowerCase(),
+  }
+}
+
+/** Parses the UTC `yyyy-MM-ddTHH:mm:ssZ` timestamps of both signature versions. */
+export const parseAcsTimestamp = (s: string): number | undefined => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s)) return undefined
+  const t = Date.parse(s)
+  return Number.isNaN(t) ? undefined : t
+}
