@@ -1,0 +1,813 @@
+/**
+ * `createAliyunProvider()`: the neutral model ⇄ dypls wire mapping (DESIGN §2.1). Every
+ * operation validates first (a request that fails validation sends nothing), then signs and
+ * sends POSTs with every parameter in the query string, and classifies the answer (HTTP status
+ * and body Code both checked).
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  applyFieldByField,
+  areaCodes,
+  formatBeijing,
+  formatRef,
+  invalidArgument,
+  makeError,
+  mapWithConcurrency,
+  parseBeijing,
+  parseRef,
+  phoneKind,
+  PROVINCE_CAPITAL,
+  resolveTransport,
+  unsupported,
+  validateBindingUpdate,
+  validateBindRequest,
+  validateGroupChange,
+  validateGroupId,
+  validateGroupInput,
+  type AxiosTransportOptions,
+  type Binding,
+  type BindingKind,
+  type BindingUpdate,
+  type BindingUpdateField,
+  type BindRequest,
+  type GroupChange,
+  type GroupInput,
+  type HttpTransport,
+  type PrivacyNumberError,
+  type Provider,
+  type ProviderCapabilities,
+  type RefParts,
+  type RemainingNumbers,
+  type ValidBindRequest,
+} from '@privacy-number/core'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import type * as t from 'io-ts'
+import { mapVendorError, VENDOR } from './errors'
+import { signRequest, type Param } from './signer'
+import {
+  BatchAnswer,
+  batchItem,
+  batchParams,
+  BindAnswer,
+  bindParams,
+  CreateGroupAnswer,
+  decodeAnswer,
+  DetailAnswer,
+  EmptyAnswer,
+  params,
+  RemainAnswer,
+  type BindWire,
+} from './wire'
+
+/** Options of `createAliyunProvider`. */
+export interface AliyunProviderOptions {
+  readonly accessKeyId: string
+  readonly accessKeySecret: string
+  /** The number pool (号码池 Key) new bindings are made in. */
+  readonly poolKey: string
+  /** Default 'https://dyplsapi.aliyuncs.com'; an explicit http:// endpoint (the emulator) is allowed. */
+  readonly endpoint?: string
+  /** Per-call time limit in ms (default 5000). */
+  readonly timeoutMs?: number
+  /** 'v1' RPC HMAC-SHA1 (default) or 'v3' ACS3-HMAC-SHA256. */
+  readonly signatureVersion?: 'v1' | 'v3'
+  /** 'axios' (default), 'undici', or your own transport. */
+  readonly transport?: 'axios' | 'undici' | HttpTransport
+  /** Your axios instance, for the axios transport. */
+  readonly axios?: AxiosTransportOptions['axios']
+  /** Items per BindBatchAxg call (default 100). */
+  readonly batchSize?: number
+  /** Calls in flight for bindBatch (default 8). */
+  readonly batchConcurrency?: number
+  /** QuerySecretNoRemain SpecId: 1 = 170/171 numbers, 2 = carrier numbers (default), 3 = 95 numbers. */
+  readonly remainSpecId?: 1 | 2 | 3
+  /** The clock (default `() => new Date()`). */
+  readonly now?: () => Date
+  /** A fresh SignatureNonce per request (default `crypto.randomUUID`). */
+  readonly nonce?: () => string
+}
+
+/** The Aliyun provider: a `Provider` plus `close()` to release pooled sockets. */
+export interface AliyunProvider extends Provider {
+  readonly remainingNumbers: NonNullable<Provider['remainingNumbers']>
+  close(): Promise<void>
+}
+
+/** Default endpoint (one for every region). */
+export const ALIYUN_DEFAULT_ENDPOINT = 'https://dyplsapi.aliyuncs.com'
+/** Default BindBatchAxg chunk size. */
+export const ALIYUN_DEFAULT_BATCH_SIZE = 100
+
+/** What the Aliyun adapter can do (see docs/providers/aliyun.md). */
+export const ALIYUN_CAPABILITIES: ProviderCapabilities = {
+  kinds: ['AXB', 'AXN', 'AXG'],
+  operations: [
+    'bind',
+    'bindBatch',
+    'unbind',
+    'update',
+    'query',
+    'createGroup',
+    'updateGroup',
+    'deleteGroup',
+    'remainingNumbers',
+  ],
+  // DOC19 and the metadata's docRequired mark PhoneNoB required for BindAxb.
+  axbWithoutB: false,
+  axnWithoutB: true,
+  selection: { byCity: true, byParty: false, fallbackCities: 'emulated' },
+  updatable: {
+    AXB: ['expiresAt', 'a', 'b', 'outId', 'record'],
+    AXN: ['expiresAt', 'a', 'b', 'outId', 'record'],
+    AXG: ['expiresAt', 'a', 'b', 'groupId', 'outId', 'record'],
+  },
+  inlineGroups: true,
+}
+
+const BIND_ACTION: Readonly<Record<BindingKind, string>> = {
+  AXB: 'BindAxb',
+  AXN: 'BindAxn',
+  AXG: 'BindAxg',
+}
+
+/** UpdateSubscription: one OperateType per field, and the parameter that carries the value. */
+const UPDATE_OPERATION: Readonly<
+  Record<BindingUpdateField, { readonly type: string; readonly param: string }>
+> = {
+  expiresAt: { type: 'updateExpire', param: 'Expiration' },
+  a: { type: 'updateNoA', param: 'PhoneNoA' },
+  b: { type: 'updateNoB', param: 'PhoneNoB' },
+  groupId: { type: 'updateAxgGroup', param: 'GroupId' },
+  outId: { type: 'updateOutId', param: 'OutId' },
+  record: { type: 'updateIsRecordingEnabled', param: 'IsRecordingEnabled' },
+}
+
+/** A bind prepared for the wire: the calls to try in order (one per candidate city). */
+interface PreparedBind {
+  readonly request: ValidBindRequest
+  /** ExpectCity names in the order to try; empty = let the vendor choose. */
+  readonly cities: ReadonlyArray<string>
+}
+
+const left = <A = never>(e: PrivacyNumberError): E.Either<PrivacyNumberError, A> => E.left(e)
+
+/** Creates the Aliyun dypls provider. */
+export function createAliyunProvider(options: AliyunProviderOptions): AliyunProvider {
+  // Secrets stay in this closure: nothing on the returned object holds them.
+  const { accessKeyId, accessKeySecret, poolKey } = options
+  const endpoint = checkedEndpoint(options.endpoint ?? ALIYUN_DEFAULT_ENDPOINT)
+  const timeoutMs = options.timeoutMs ?? 5000
+  const signatureVersion = options.signatureVersion ?? 'v1'
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? ALIYUN_DEFAULT_BATCH_SIZE))
+  const concurrency = Math.max(1, Math.floor(options.batchConcurrency ?? 8))
+  const specId = options.remainSpecId ?? 2
+  const now = options.now ?? (() => new Date())
+  const nonce = options.nonce ?? (() => randomUUID())
+  const transport = resolveTransport(options.transport, {
+    timeoutMs,
+    ...(options.axios === undefined ? {} : { axios: options.axios }),
+  })
+
+  // -------------------------------------------------------------------------------------------
+  // one call
+  // -------------------------------------------------------------------------------------------
+
+  const call = <A>(
+    action: string,
+    query: ReadonlyArray<Param>,
+    codec: t.Decoder<unknown, A>,
+    operation: string,
+  ): TE.TaskEither<PrivacyNumberError, A> =>
+    pipe(
+      TE.fromIO(() =>
+        signRequest({
+          endpoint,
+          action,
+          params: query,
+          accessKeyId,
+          accessKeySecret,
+          signatureVersion,
+          timestamp: now(),
+          nonce: nonce(),
+        }),
+      ),
+      TE.chainW((signed) => transport({ ...signed, timeoutMs })),
+      TE.mapLeft((e): PrivacyNumberError => ({ ...e, vendor: VENDOR })),
+      TE.chainEitherK((res) => decodeAnswer(res, operation, codec)),
+    )
+
+  // -------------------------------------------------------------------------------------------
+  // bind
+  // -------------------------------------------------------------------------------------------
+
+  const prepare = (req: BindRequest): E.Either<PrivacyNumberError, PreparedBind> =>
+    pipe(
+      validateBindRequest(req, now()),
+      E.chainW((r): E.Either<PrivacyNumberError, PreparedBind> => {
+        if (r.kind === 'AXB' && r.b === undefined)
+          return left(invalidArgument('b', 'b is required: Aliyun BindAxb needs PhoneNoB'))
+        if (r.select?.byParty !== undefined)
+          return left(
+            unsupported(
+              'bind',
+              'Aliyun cannot pick X by the city of A or B; pass select.city instead',
+              { vendor: VENDOR },
+            ),
+          )
+        return pipe(
+          expectCities(r),
+          E.map((cities) => ({ request: r, cities })),
+        )
+      }),
+    )
+
+  const wireOf = (r: ValidBindRequest, city: string | undefined, groupId?: string): BindWire => ({
+    a: r.a,
+    ...(r.b === undefined ? {} : { b: r.b }),
+    ...(r.x === undefined ? {} : { x: r.x }),
+    ...(city === undefined ? {} : { expectCity: city }),
+    expiresAt: r.expiresAt,
+    record: r.record,
+    ...(r.outId === undefined ? {} : { outId: r.outId }),
+    ...(groupId === undefined ? {} : { groupId }),
+  })
+
+  const toBinding = (
+    r: ValidBindRequest,
+    subscriptionId: string,
+    x: string,
+    groupId: string | undefined,
+  ): Binding => ({
+    ref: formatRef({ vendor: VENDOR, pool: poolKey, kind: r.kind, subscriptionId, x }),
+    vendor: VENDOR,
+    kind: r.kind,
+    subscriptionId,
+    x,
+    a: r.a,
+    ...(r.b === undefined ? {} : { b: r.b }),
+    ...(groupId === undefined ? {} : { groupId }),
+    expiresAt: r.expiresAt,
+    ...(r.outId === undefined ? {} : { outId: r.outId }),
+  })
+
+  // Aliyun has no degrade list: try each city in order, moving on only after a definite
+  // NoAvailableNumber (any other answer, or an unknown outcome, stops).
+  const bindInCities = (
+    p: PreparedBind,
+    groupId: string | undefined,
+    startAt = 0,
+  ): TE.TaskEither<PrivacyNumberError, Binding> => {
+    const attempt = (i: number): TE.TaskEither<PrivacyNumberError, Binding> => {
+      const city = p.cities[i]
+      return pipe(
+        call(
+          BIND_ACTION[p.request.kind],
+          bindParams(poolKey, wireOf(p.request, city, groupId)),
+          BindAnswer,
+          'bind',
+        ),
+        TE.map((a) =>
+          toBinding(p.request, a.SecretBindDTO.SubsId, a.SecretBindDTO.SecretNo, groupId),
+        ),
+        TE.orElse((e) =>
+          e._tag === 'NoAvailableNumber' && e.outcome === 'not-applied' && i + 1 < p.cities.length
+            ? attempt(i + 1)
+            : TE.left(e),
+        ),
+      )
+    }
+    return attempt(startAt)
+  }
+
+  const createGroupWire = (
+    name: string,
+    numbers: ReadonlyArray<string>,
+    operation: string,
+  ): TE.TaskEither<PrivacyNumberError, string> =>
+    pipe(
+      call(
+        'CreateAxgGroup',
+        params({ PoolKey: poolKey, Name: name, Numbers: numbers.join(',') }),
+        CreateGroupAnswer,
+        operation,
+      ),
+      TE.map((a) => a.GroupId),
+    )
+
+  const deleteGroupWire = (groupId: string, operation: string) =>
+    pipe(
+      call(
+        'DeleteAxgGroup',
+        params({ PoolKey: poolKey, GroupId: groupId }),
+        EmptyAnswer,
+        operation,
+      ),
+      TE.map(() => undefined),
+    )
+
+  // A request with a new inline group creates the group first; if the bind then certainly
+  // failed, the group is deleted again (best effort) so failures leave nothing behind.
+  const withGroup = (
+    r: ValidBindRequest,
+    run: (groupId: string | undefined) => TE.TaskEither<PrivacyNumberError, Binding>,
+  ): TE.TaskEither<PrivacyNumberError, Binding> => {
+    const g = r.group
+    if (g === undefined) return run(undefined)
+    if ('id' in g) return run(g.id)
+    return pipe(
+      createGroupWire(g.name, g.numbers, 'bind'),
+      TE.chain((groupId) =>
+        pipe(
+          run(groupId),
+          TE.orElse((e) =>
+            e.outcome === 'not-applied'
+              ? pipe(
+                  deleteGroupWire(groupId, 'bind'),
+                  TE.fold(
+                    () => TE.left(e),
+                    () => TE.left(e),
+                  ),
+                )
+              : TE.left(e),
+          ),
+        ),
+      ),
+    )
+  }
+
+  const bind = (req: BindRequest): TE.TaskEither<PrivacyNumberError, Binding> =>
+    pipe(
+      TE.fromEither(prepare(req)),
+      TE.chain((p) => withGroup(p.request, (groupId) => bindInCities(p, groupId))),
+    )
+
+  // -------------------------------------------------------------------------------------------
+  // bindBatch
+  // -------------------------------------------------------------------------------------------
+
+  const defect = (e: unknown): PrivacyNumberError =>
+    makeError('Unknown', `bindBatch: unexpected defect: ${String(e)}`, { vendor: VENDOR })
+
+  interface AxgSlot {
+    readonly index: number
+    readonly prepared: PreparedBind
+    readonly groupId: string
+  }
+
+  // One BindBatchAxg call for a chunk; each item's own Code decides its Right/Left. A failure of
+  // the whole call is every item's failure.
+  const sendChunk = (
+    chunk: ReadonlyArray<AxgSlot>,
+  ): TE.TaskEither<never, ReadonlyArray<E.Either<PrivacyNumberError, Binding>>> =>
+    pipe(
+      call(
+        'BindBatchAxg',
+        batchParams(
+          poolKey,
+          chunk.map((s) =>
+            batchItem({
+              ...wireOf(s.prepared.request, s.prepared.cities[0], s.groupId),
+              groupId: s.groupId,
+            }),
+          ),
+        ),
+        BatchAnswer,
+        'bindBatch',
+      ),
+      TE.chainEitherK((answer) => {
+        const items = answer.SecretBindList.SecretBind ?? []
+        return items.length === chunk.length
+          ? E.right(items)
+          : left<typeof items>(
+              makeError(
+                'InvalidResponse',
+                `bindBatch: Aliyun answered ${items.length} items for ${chunk.length}`,
+                { vendor: VENDOR },
+              ),
+            )
+      }),
+      TE.map((items) =>
+        chunk.map((slot, i): E.Either<PrivacyNumberError, Binding> => {
+          const item = items[i]
+          if (item === undefined) return left(defect('missing item'))
+          if (item.Code !== 'OK') return left(mapVendorItemError(item.Code, item.Message))
+          if (item.SubsId === undefined || item.SecretNo === undefined || item.SecretNo === '')
+            return left(
+              makeError('InvalidResponse', 'bindBatch: an OK item has no SubsId or SecretNo', {
+                vendor: VENDOR,
+              }),
+            )
+          return E.right(toBinding(slot.prepared.request, item.SubsId, item.SecretNo, slot.groupId))
+        }),
+      ),
+      TE.orElseW((e) => TE.right(chunk.map(() => left<Binding>(e)))),
+    )
+
+  // After the batch, an item that found no number in its first city moves on to its fallback
+  // cities one bind at a time (the batch call has no degrade list either).
+  const retryFallbacks = (
+    slot: AxgSlot,
+    result: E.Either<PrivacyNumberError, Binding>,
+  ): TE.TaskEither<PrivacyNumberError, Binding> =>
+    E.isLeft(result) && result.left._tag === 'NoAvailableNumber' && slot.prepared.cities.length > 1
+      ? bindInCities(slot.prepared, slot.groupId, 1)
+      : TE.fromEither(result)
+
+  const bindBatch =
+    (
+      reqs: ReadonlyArray<BindRequest>,
+    ): TE.TaskEither<PrivacyNumberError, ReadonlyArray<E.Either<PrivacyNumberError, Binding>>> =>
+    async () => {
+      const results: E.Either<PrivacyNumberError, Binding>[] = new Array(reqs.length)
+      const axg: Array<{ index: number; prepared: PreparedBind }> = []
+      const singles: Array<{ index: number; req: BindRequest }> = []
+      reqs.forEach((req, index) => {
+        const p = prepare(req)
+        if (E.isLeft(p)) results[index] = p
+        else if (p.right.request.kind === 'AXG') axg.push({ index, prepared: p.right })
+        else singles.push({ index, req })
+      })
+      // AXG items with a new inline group get their group first, one CreateAxgGroup each.
+      const grouped = await mapWithConcurrency(
+        axg,
+        concurrency,
+        ({ prepared }) => {
+          const g = prepared.request.group
+          if (g === undefined) return TE.left(invalidArgument('group', 'group is required for AXG'))
+          return 'id' in g ? TE.right(g.id) : createGroupWire(g.name, g.numbers, 'bindBatch')
+        },
+        defect,
+      )()
+      const slots: AxgSlot[] = []
+      if (E.isRight(grouped))
+        grouped.right.forEach((g, i) => {
+          const item = axg[i]
+          if (item === undefined) return
+          if (E.isLeft(g)) results[item.index] = g
+          else slots.push({ index: item.index, prepared: item.prepared, groupId: g.right })
+        })
+      const chunks: AxgSlot[][] = []
+      for (let i = 0; i < slots.length; i += batchSize) chunks.push(slots.slice(i, i + batchSize))
+      const [chunkResults, singleResults] = await Promise.all([
+        mapWithConcurrency(chunks, concurrency, sendChunk, defect)(),
+        mapWithConcurrency(singles, concurrency, ({ req }) => bind(req), defect)(),
+      ])
+      const firstPass: Array<{ slot: AxgSlot; result: E.Either<PrivacyNumberError, Binding> }> = []
+      if (E.isRight(chunkResults))
+        chunkResults.right.forEach((r, c) => {
+          const chunk = chunks[c] ?? []
+          chunk.forEach((slot, i) => {
+            const result = E.isRight(r)
+              ? (r.right[i] ?? left<Binding>(defect('missing item')))
+              : left<Binding>(r.left)
+            firstPass.push({ slot, result })
+          })
+        })
+      const finalAxg = await mapWithConcurrency(
+        firstPass,
+        concurrency,
+        ({ slot, result }) => retryFallbacks(slot, result),
+        defect,
+      )()
+      if (E.isRight(finalAxg))
+        finalAxg.right.forEach((r, i) => {
+          const entry = firstPass[i]
+          if (entry !== undefined) results[entry.slot.index] = r
+        })
+      if (E.isRight(singleResults))
+        singleResults.right.forEach((r, i) => {
+          const entry = singles[i]
+          if (entry !== undefined) results[entry.index] = r
+        })
+      for (let i = 0; i < results.length; i++)
+        if (results[i] === undefined) results[i] = left(defect('no result'))
+      return E.right(results)
+    }
+
+  // -------------------------------------------------------------------------------------------
+  // binding operations by ref
+  // -------------------------------------------------------------------------------------------
+
+  const refOf = (ref: string): E.Either<PrivacyNumberError, RefParts> =>
+    pipe(
+      parseRef(ref),
+      E.chainW((parts) =>
+        parts.vendor === VENDOR
+          ? E.right(parts)
+          : left<RefParts>(invalidArgument('ref', `ref belongs to ${parts.vendor}, not ${VENDOR}`)),
+      ),
+    )
+
+  const unbind = (ref: string): TE.TaskEither<PrivacyNumberError, void> =>
+    pipe(
+      TE.fromEither(refOf(ref)),
+      TE.chain((p) =>
+        call(
+          'UnbindSubscription',
+          params({ PoolKey: p.pool, SubsId: p.subscriptionId, SecretNo: p.x }),
+          EmptyAnswer,
+          'unbind',
+        ),
+      ),
+      TE.map(() => undefined),
+      // Not found (or expired) counts as done: the binding is gone either way.
+      TE.orElse((e) => (e._tag === 'BindingNotFound' ? TE.right(undefined) : TE.left(e))),
+    )
+
+  const update = (ref: string, change: BindingUpdate): TE.TaskEither<PrivacyNumberError, void> =>
+    pipe(
+      TE.fromEither(
+        pipe(
+          E.Do,
+          E.apS('p', refOf(ref)),
+          E.apSW('c', validateBindingUpdate(change, now())),
+          E.chainW(({ p, c }) =>
+            c.groupId !== undefined && p.kind !== 'AXG'
+              ? left<{ p: RefParts; c: BindingUpdate }>(
+                  invalidArgument('groupId', `groupId can change only on AXG, not ${p.kind}`),
+                )
+              : E.right({ p, c }),
+          ),
+        ),
+      ),
+      TE.chain(({ p, c }) =>
+        applyFieldByField(c, (field) => {
+          const op = UPDATE_OPERATION[field]
+          const value = c[field]
+          const wireValue =
+            value instanceof Date ? formatBeijing(value) : value === undefined ? '' : value
+          return pipe(
+            call(
+              'UpdateSubscription',
+              params({
+                PoolKey: p.pool,
+                SubsId: p.subscriptionId,
+                PhoneNoX: p.x,
+                OperateType: op.type,
+                [op.param]: wireValue,
+              }),
+              EmptyAnswer,
+              'update',
+            ),
+            TE.map(() => undefined),
+          )
+        }),
+      ),
+    )
+
+  const query = (ref: string): TE.TaskEither<PrivacyNumberError, Binding> =>
+    pipe(
+      TE.fromEither(refOf(ref)),
+      TE.chain((p) =>
+        pipe(
+          call(
+            'QuerySubscriptionDetail',
+            params({ PoolKey: p.pool, SubsId: p.subscriptionId, PhoneNoX: p.x }),
+            DetailAnswer,
+            'query',
+          ),
+          TE.chainEitherK((a) => detailToBinding(p, a.SecretBindDetailDTO)),
+        ),
+      ),
+    )
+
+  // -------------------------------------------------------------------------------------------
+  // groups
+  // -------------------------------------------------------------------------------------------
+
+  const groupIdOf = (id: unknown): E.Either<PrivacyNumberError, string> =>
+    pipe(
+      validateGroupId(id),
+      E.chainW((g) =>
+        /^\d+$/.test(g)
+          ? E.right(g)
+          : left<string>(invalidArgument('groupId', 'an Aliyun GroupId is a decimal number')),
+      ),
+    )
+
+  const createGroup = (g: GroupInput) =>
+    pipe(
+      TE.fromEither(validateGroupInput(g, now())),
+      TE.chainW((v) => createGroupWire(v.name, v.numbers, 'createGroup')),
+      TE.map((groupId) => ({ groupId })),
+    )
+
+  const operateGroup = (groupId: string, type: string, numbers: ReadonlyArray<string>) =>
+    pipe(
+      call(
+        'OperateAxgGroup',
+        params({
+          PoolKey: poolKey,
+          GroupId: groupId,
+          OperateType: type,
+          Numbers: numbers.join(','),
+        }),
+        EmptyAnswer,
+        'updateGroup',
+      ),
+      TE.map(() => undefined),
+    )
+
+  const updateGroup = (
+    groupId: string,
+    change: GroupChange,
+  ): TE.TaskEither<PrivacyNumberError, void> =>
+    pipe(
+      TE.fromEither(
+        pipe(
+          E.Do,
+          E.apS('id', groupIdOf(groupId)),
+          E.apSW('c', validateGroupChange(change)),
+          E.chainW(({ id, c }) =>
+            c.name !== undefined
+              ? left<{ id: string; c: GroupChange }>(
+                  unsupported('updateGroup', 'Aliyun G groups cannot be renamed', {
+                    vendor: VENDOR,
+                  }),
+                )
+              : E.right({ id, c }),
+          ),
+        ),
+      ),
+      TE.chain(({ id, c }) => {
+        const steps: Array<readonly [string, string, ReadonlyArray<string>]> = []
+        if (c.replace !== undefined) steps.push(['replace', 'overwriteNumbers', c.replace])
+        if (c.add !== undefined && c.add.length > 0) steps.push(['add', 'addNumbers', c.add])
+        if (c.remove !== undefined && c.remove.length > 0)
+          steps.push(['remove', 'deleteNumbers', c.remove])
+        return async () => {
+          const applied: string[] = []
+          for (const [name, type, numbers] of steps) {
+            const r = await operateGroup(id, type, numbers)()
+            if (E.isLeft(r))
+              return applied.length === 0
+                ? r
+                : E.left({
+                    ...r.left,
+                    message: `${r.left.message} (already applied: ${applied.join(', ')})`,
+                    applied: [...applied],
+                  })
+            applied.push(name)
+          }
+          return E.right(undefined)
+        }
+      }),
+    )
+
+  const deleteGroup = (groupId: string): TE.TaskEither<PrivacyNumberError, void> =>
+    pipe(
+      TE.fromEither(groupIdOf(groupId)),
+      TE.chain((id) => deleteGroupWire(id, 'deleteGroup')),
+    )
+
+  // -------------------------------------------------------------------------------------------
+  // extras
+  // -------------------------------------------------------------------------------------------
+
+  const remainingNumbers = (city?: string): TE.TaskEither<PrivacyNumberError, RemainingNumbers> =>
+    pipe(
+      TE.fromEither(city === undefined ? E.right('全国列表') : cityName(city, 'city')),
+      TE.chain((name) =>
+        pipe(
+          call(
+            'QuerySecretNoRemain',
+            params({ SpecId: specId, City: name }),
+            RemainAnswer,
+            'remainingNumbers',
+          ),
+          TE.map(({ SecretRemainDTO: dto }): RemainingNumbers => {
+            const list = dto.RemainDTOList?.remainDTO
+            const byCity =
+              list !== undefined
+                ? list.map((c) => ({
+                    city: areaCodes.areaCodeOfCity(c.City) ?? c.City,
+                    amount: c.Amount,
+                  }))
+                : city === undefined
+                  ? []
+                  : [{ city, amount: dto.Amount }]
+            return { total: dto.Amount, byCity }
+          }),
+        ),
+      ),
+    )
+
+  const provider: AliyunProvider = {
+    specificationVersion: 'v1',
+    vendor: VENDOR,
+    capabilities: ALIYUN_CAPABILITIES,
+    bind,
+    bindBatch,
+    unbind,
+    update,
+    query,
+    createGroup,
+    updateGroup,
+    deleteGroup,
+    remainingNumbers,
+    close: async () => {
+      await transport.close?.()
+    },
+  }
+  return provider
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers (pure)
+// ---------------------------------------------------------------------------------------------
+
+function checkedEndpoint(endpoint: string): string {
+  let url: URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    throw new TypeError(`createAliyunProvider: endpoint is not a URL`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError('createAliyunProvider: endpoint must be http(s)')
+  return `${url.protocol}//${url.host}`
+}
+
+/** An area code → the city name ExpectCity wants ('0531' → '济南'). */
+function cityName(code: string, field: string): E.Either<PrivacyNumberError, string> {
+  const name = areaCodes.cityOfAreaCode(code)?.city
+  return name === undefined
+    ? E.left(invalidArgument(field, `${field} ${code} is not an area code the city table knows`))
+    : E.right(name)
+}
+
+/**
+ * The ExpectCity names to try, in order: `select.city`, then each fallback
+ * (`PROVINCE_CAPITAL` = the capital of `select.city`'s province), without repeats.
+ */
+export function expectCities(
+  r: ValidBindRequest,
+): E.Either<PrivacyNumberError, ReadonlyArray<string>> {
+  const select = r.select
+  if (select === undefined) return E.right([])
+  const names: string[] = []
+  if (select.city !== undefined) {
+    const first = cityName(select.city, 'select.city')
+    if (E.isLeft(first)) return first
+    names.push(first.right)
+  }
+  for (const [i, c] of select.fallbackCities.entries()) {
+    const field = `select.fallbackCities[${i}]`
+    let code: string | undefined = c
+    if (c === PROVINCE_CAPITAL) {
+      code = select.city === undefined ? undefined : areaCodes.provinceCapitalOf(select.city)
+      if (code === undefined)
+        return E.left(invalidArgument(field, `${field} PROVINCE_CAPITAL needs a known select.city`))
+    }
+    const name = cityName(code, field)
+    if (E.isLeft(name)) return name
+    if (!names.includes(name.right)) names.push(name.right)
+  }
+  return E.right(names)
+}
+
+function mapVendorItemError(code: string, message: string | undefined): PrivacyNumberError {
+  return mapVendorError(
+    { code, httpStatus: 200, ...(message === undefined ? {} : { message }) },
+    'bindBatch',
+  )
+}
+
+/** QuerySubscriptionDetail → Binding (the kind comes from the ref; times are Beijing time). */
+function detailToBinding(
+  p: RefParts,
+  d: t.TypeOf<typeof DetailAnswer>['SecretBindDetailDTO'],
+): E.Either<PrivacyNumberError, Binding> {
+  // Status 0 = expired: for the caller the binding no longer exists.
+  if (d.Status === 0)
+    return E.left(
+      makeError('BindingNotFound', 'query: the binding has expired', {
+        vendor: VENDOR,
+        vendorCode: 'Status=0',
+      }),
+    )
+  const expiresAt = parseBeijing(d.ExpireDate)
+  if (expiresAt === undefined)
+    return E.left(
+      makeError('InvalidResponse', `query: ExpireDate is not yyyy-MM-dd HH:mm:ss`, {
+        vendor: VENDOR,
+      }),
+    )
+  // AXN without B: the vendor invents a nonexistent B; only a real number is reported as b.
+  const b = d.PhoneNoB !== undefined && phoneKind(d.PhoneNoB) !== undefined ? d.PhoneNoB : undefined
+  const groupId =
+    d.GroupId !== undefined && d.GroupId !== '0' && d.GroupId !== '' ? d.GroupId : undefined
+  return E.right({
+    ref: formatRef(p),
+    vendor: VENDOR,
+    kind: p.kind,
+    subscriptionId: d.SubsId,
+    x: d.PhoneNoX === '' ? p.x : d.PhoneNoX,
+    a: d.PhoneNoA,
+    ...(b === undefined ? {} : { b }),
+    ...(groupId === undefined ? {} : { groupId }),
+    expiresAt,
+  })
+}

@@ -1,0 +1,244 @@
+/**
+ * Aliyun request signing (vendor note §2): RPC signature v1 (HMAC-SHA1, the default here) and
+ * ACS3-HMAC-SHA256 (v3). Pure functions: no clock, no random source, no I/O — the timestamp and
+ * the nonce are parameters, so the published vectors are reproducible byte for byte.
+ *
+ * Hand-written on purpose: no maintained library signs dypls requests without pulling in the
+ * vendor SDK (pop-core / openapi-core and their runtimes), and the algorithms are a few lines.
+ */
+import { createHash, createHmac } from 'node:crypto'
+
+/** The dypls API version every request names. */
+export const DYPLS_VERSION = '2017-05-25'
+
+/** A query parameter: name and value, both plain (not yet encoded). */
+export type Param = readonly [string, string]
+
+/**
+ * Aliyun's percentEncode: UTF-8 percent-encoding where only `A-Z a-z 0-9 - _ . ~` stay literal
+ * (space → %20, `*` → %2A), i.e. `encodeURIComponent` plus the five characters it leaves alone.
+ */
+export function percentEncode(s: string): string {
+  return encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
+}
+
+// Byte order of the (ASCII) keys; plain `<` compares UTF-16 code units, identical for ASCII.
+const byKey = (a: Param, b: Param): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+/** `k=v&…` over percent-encoded, key-sorted pairs (the form both versions sign). */
+export function canonicalQuery(params: ReadonlyArray<Param>): string {
+  return params
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .sort(byKey)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')
+}
+
+/** The gateway timestamp: UTC `yyyy-MM-ddTHH:mm:ssZ`, no milliseconds. */
+export function acsTimestamp(instant: Date): string {
+  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+// ---------------------------------------------------------------------------------------------
+// RPC v1 (HMAC-SHA1)
+// ---------------------------------------------------------------------------------------------
+
+/** Input of `signRpcV1`: every parameter that travels (common + business), minus `Signature`. */
+export interface RpcV1Input {
+  /** The real HTTP method ('POST' here; 'GET' in the docs' vector). */
+  readonly method: string
+  readonly params: ReadonlyArray<Param>
+  readonly accessKeySecret: string
+}
+
+/** The result of `signRpcV1`. */
+export interface RpcV1Signature {
+  readonly stringToSign: string
+  /** base64(HMAC-SHA1(secret + '&', stringToSign)). */
+  readonly signature: string
+}
+
+/**
+ * Signs an RPC v1 request: `METHOD&%2F&percentEncode(canonicalQuery)` under HMAC-SHA1 with the
+ * key `secret + '&'`. A `Signature` among the params is ignored.
+ */
+export function signRpcV1(input: RpcV1Input): RpcV1Signature {
+  const canonical = canonicalQuery(input.params.filter(([k]) => k !== 'Signature'))
+  const stringToSign = `${input.method}&${percentEncode('/')}&${percentEncode(canonical)}`
+  const signature = createHmac('sha1', `${input.accessKeySecret}&`)
+    .update(stringToSign, 'utf8')
+    .digest('base64')
+  return { stringToSign, signature }
+}
+
+/** The common parameters of an RPC v1 call (vendor note §2.1), for one action. */
+export function rpcV1CommonParams(args: {
+  readonly action: string
+  readonly accessKeyId: string
+  readonly timestamp: Date
+  readonly nonce: string
+  readonly version?: string
+}): ReadonlyArray<Param> {
+  return [
+    ['Action', args.action],
+    ['Version', args.version ?? DYPLS_VERSION],
+    ['Format', 'JSON'],
+    ['AccessKeyId', args.accessKeyId],
+    ['SignatureMethod', 'HMAC-SHA1'],
+    ['SignatureVersion', '1.0'],
+    ['SignatureNonce', args.nonce],
+    ['Timestamp', acsTimestamp(args.timestamp)],
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// ACS3-HMAC-SHA256 (v3)
+// ---------------------------------------------------------------------------------------------
+
+/** SHA-256 as lower-case hex. */
+export const sha256Hex = (data: string): string =>
+  createHash('sha256').update(data, 'utf8').digest('hex')
+
+/** Input of `signAcs3`. */
+export interface Acs3Input {
+  readonly method: string
+  /** The path, '/' for RPC-style APIs. */
+  readonly path: string
+  /** Business parameters (v3 sends nothing else in the query). */
+  readonly query: ReadonlyArray<Param>
+  /** Request headers; `host`, `content-type` and every `x-acs-*` header are signed. */
+  readonly headers: Readonly<Record<string, string>>
+  /** hex(sha256(body)); the body of a dypls call is empty. */
+  readonly payloadHash: string
+  readonly accessKeyId: string
+  readonly accessKeySecret: string
+}
+
+/** The result of `signAcs3`. */
+export interface Acs3Signature {
+  readonly canonicalRequest: string
+  readonly hashedCanonicalRequest: string
+  readonly signedHeaders: string
+  readonly signature: string
+  /** The `Authorization` header value. */
+  readonly authorization: string
+}
+
+/**
+ * Signs an ACS3-HMAC-SHA256 request: canonical request → `ACS3-HMAC-SHA256\n` + its SHA-256 →
+ * hex(HMAC-SHA256(secret, ·)). The key is the plain secret (no `&`, unlike v1).
+ */
+export function signAcs3(input: Acs3Input): Acs3Signature {
+  const signed = new Map<string, string[]>()
+  for (const [name, value] of Object.entries(input.headers)) {
+    const lower = name.toLowerCase()
+    if (lower === 'host' || lower === 'content-type' || lower.startsWith('x-acs-')) {
+      // Duplicate names (different case) merge, their trimmed values sorted and comma-joined.
+      signed.set(lower, [...(signed.get(lower) ?? []), value.trim()])
+    }
+  }
+  const names = [...signed.keys()].sort()
+  const headerBlock = names
+    .map((n) => `${n}:${[...(signed.get(n) ?? [])].sort().join(',')}\n`)
+    .join('')
+  const signedHeaders = names.join(';')
+  const canonicalRequest = [
+    input.method.toUpperCase(),
+    input.path,
+    canonicalQuery(input.query),
+    headerBlock,
+    signedHeaders,
+    input.payloadHash,
+  ].join('\n')
+  const hashedCanonicalRequest = sha256Hex(canonicalRequest)
+  const signature = createHmac('sha256', input.accessKeySecret)
+    .update(`ACS3-HMAC-SHA256\n${hashedCanonicalRequest}`, 'utf8')
+    .digest('hex')
+  return {
+    canonicalRequest,
+    hashedCanonicalRequest,
+    signedHeaders,
+    signature,
+    authorization: `ACS3-HMAC-SHA256 Credential=${input.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// a whole request
+// ---------------------------------------------------------------------------------------------
+
+/** Everything needed to build one signed dypls call. */
+export interface SignRequestInput {
+  readonly endpoint: string
+  readonly action: string
+  /** Business parameters, already strings (undefined values are dropped before this). */
+  readonly params: ReadonlyArray<Param>
+  readonly accessKeyId: string
+  readonly accessKeySecret: string
+  readonly signatureVersion: 'v1' | 'v3'
+  readonly timestamp: Date
+  readonly nonce: string
+}
+
+/** A signed request, ready for a transport: POST, every parameter in the query, empty body. */
+export interface SignedRequest {
+  readonly method: 'POST'
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const EMPTY_SHA256 = sha256Hex('')
+
+/**
+ * Builds a signed POST for one action. v1: common and business parameters plus `Signature` in
+ * the query. v3: business parameters in the query, Action/Version/date/nonce in `x-acs-*`
+ * headers, and an `Authorization` header. Both send an empty body (vendor note §0).
+ */
+export function signRequest(input: SignRequestInput): SignedRequest {
+  const base = new URL(input.endpoint)
+  const origin = `${base.protocol}//${base.host}`
+  if (input.signatureVersion === 'v3') {
+    const headers: Record<string, string> = {
+      host: base.host,
+      'x-acs-action': input.action,
+      'x-acs-version': DYPLS_VERSION,
+      'x-acs-date': acsTimestamp(input.timestamp),
+      'x-acs-signature-nonce': input.nonce,
+      'x-acs-content-sha256': EMPTY_SHA256,
+    }
+    const signed = signAcs3({
+      method: 'POST',
+      path: '/',
+      query: input.params,
+      headers,
+      payloadHash: EMPTY_SHA256,
+      accessKeyId: input.accessKeyId,
+      accessKeySecret: input.accessKeySecret,
+    })
+    const query = canonicalQuery(input.params)
+    return {
+      method: 'POST',
+      url: `${origin}/${query === '' ? '' : `?${query}`}`,
+      headers: { ...headers, accept: 'application/json', authorization: signed.authorization },
+    }
+  }
+  const all = [
+    ...rpcV1CommonParams({
+      action: input.action,
+      accessKeyId: input.accessKeyId,
+      timestamp: input.timestamp,
+      nonce: input.nonce,
+    }),
+    ...input.params,
+  ]
+  const { signature } = signRpcV1({
+    method: 'POST',
+    params: all,
+    accessKeySecret: input.accessKeySecret,
+  })
+  const query = canonicalQuery([...all, ['Signature', signature]])
+  return { method: 'POST', url: `${origin}/?${query}`, headers: { accept: 'application/json' } }
+}
