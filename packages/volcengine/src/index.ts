@@ -1,1 +1,16 @@
-export const packageName = '@privacy-number/volcengine'
+/**
+ * @privacy-number/volcengine: the Volcengine `vms` (API 2022-01-01) privacy-number adapter.
+ */
+export {
+  createVolcengineProvider,
+  VOLCENGINE_CAPABILITIES,
+  type VolcengineProvider,
+  type VolcengineProviderOptions,
+} from './provider'
+export { signVolcengine, type VolcengineSignInput, type VolcengineSignedHeaders } from './signer'
+export {
+  VOLCENGINE_ERROR_CODES,
+  mapVolcengineError,
+  type VolcengineErrorRow,
+  type VolcengineErrorTag,
+} from './errors'
