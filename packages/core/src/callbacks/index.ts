@@ -1,0 +1,3 @@
+/** Receiving call-event pushes: the Node handler and the dedupe helper. */
+export * from './dedupe'
+export * from './handler'
