@@ -48,11 +48,13 @@ export function parseRef(ref: unknown): E.Either<InvalidArgument, RefParts> {
   if (
     !Array.isArray(decoded) ||
     decoded.length !== 5 ||
-    !decoded.every((v) => typeof v === 'string' && v.length > 0)
+    !decoded.every((v) => typeof v === 'string')
   )
     return bad('is corrupt')
   const [vendor, pool, kind, subscriptionId, x] = decoded as string[]
   if (!KINDS.has(kind ?? '')) return bad('names an unknown binding kind')
+  // The pool may be empty (a vendor without pools); a ref without vendor, id or X is useless.
+  if (vendor === '' || subscriptionId === '' || x === '') return bad('is corrupt')
   return E.right({
     vendor: vendor ?? '',
     pool: pool ?? '',
