@@ -217,7 +217,9 @@ function pathOf(context: t.Context): string {
     const entry = context[i]
     const parent = context[i - 1]
     if (entry === undefined || parent === undefined) continue
-    const p = parent.type
+    // An exact codec checks its inner codec in the same context: look through it.
+    let p: t.Decoder<unknown, unknown> = parent.type
+    while (p instanceof t.ExactType) p = p.type as t.Decoder<unknown, unknown>
     if (p instanceof t.IntersectionType || p instanceof t.UnionType) continue
     if (p instanceof t.ArrayType || p instanceof t.ReadonlyArrayType) path += `[${entry.key}]`
     else path += path === '' ? entry.key : `.${entry.key}`
@@ -225,17 +227,35 @@ function pathOf(context: t.Context): string {
   return path
 }
 
+// io-ts names a failed object or array codec by its type ('{| id: NonEmptyString |}'); a caller
+// reads "must be an object" better.
+function expected(type: t.Decoder<unknown, unknown> | undefined): string {
+  if (type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType) return 'an array'
+  if (
+    type instanceof t.InterfaceType ||
+    type instanceof t.PartialType ||
+    type instanceof t.ExactType ||
+    type instanceof t.IntersectionType ||
+    type instanceof t.UnionType
+  )
+    return 'an object'
+  return 'valid'
+}
+
+// Rank of an error: one about a value the caller gave beats one about a missing field (in a
+// union, it names the branch the caller meant: `group: { id: '' }` is about `group.id`, not a
+// missing `group.numbers`); then the deepest; then one with a reason of its own.
+const rank = (e: t.ValidationError): number =>
+  (e.value === undefined ? 0 : 10_000) + e.context.length * 2 + (e.message === undefined ? 0 : 1)
+
 function firstError(errors: t.Errors, root: string): InvalidArgument {
-  // A union reports one error per branch; prefer the deepest, most specific one.
-  const sorted = [...errors].sort((x, y) => y.context.length - x.context.length)
-  const e = sorted.find((x) => x.message !== undefined) ?? sorted[0]
+  const e = [...errors].sort((x, y) => rank(y) - rank(x))[0]
   if (e === undefined) return invalidArgument(root, `${root} is invalid`)
   const field = pathOf(e.context) || root
   const reason =
-    e.message ??
-    (e.value === undefined
+    e.value === undefined
       ? 'is required'
-      : `must be ${e.context[e.context.length - 1]?.type.name ?? 'valid'}`)
+      : (e.message ?? `must be ${expected(e.context[e.context.length - 1]?.type)}`)
   return invalidArgument(field, `${field} ${reason}`)
 }
 
@@ -322,13 +342,15 @@ export function validateBindingUpdate(
 }
 
 const groupInputCodec = (now: Date) =>
-  t.intersection([
-    t.type({
-      name: boundedString('GroupName', LIMITS.groupNameLength),
-      numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
-    }),
-    t.partial({ expiresAt: expiryCodec(now) }),
-  ])
+  t.exact(
+    t.intersection([
+      t.type({
+        name: boundedString('GroupName', LIMITS.groupNameLength),
+        numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
+      }),
+      t.partial({ expiresAt: expiryCodec(now) }),
+    ]),
+  )
 
 /** Validates a new group: a name and 1–200 member numbers (normalized). */
 export function validateGroupInput(
