@@ -22,7 +22,8 @@ export function mapWithConcurrency<A, B>(
   return () =>
     new Promise((resolve) => {
       const results: E.Either<PrivacyNumberError, B>[] = new Array(items.length)
-      const limit = Math.max(1, Math.floor(concurrency))
+      // NaN would launch nothing and never resolve; anything below 1 still makes progress.
+      const limit = Number.isNaN(concurrency) ? 1 : Math.max(1, Math.floor(concurrency))
       let next = 0
       let done = 0
       if (items.length === 0) return resolve(E.right(results))
