@@ -55,6 +55,7 @@ import {
   readResponse,
   Subscription,
   SubscriptionPage,
+  UpgradeResult,
   type BodyEncoding,
   type Params,
 } from './wire'
@@ -523,6 +524,31 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
       TE.orElse((e) => (e._tag === 'BindingNotFound' ? TE.right(undefined) : TE.left(e))),
     )
 
+  // An AX binding (AXB without B) cannot take updatePhoneNoB (CanNotUpdate); the vendor's way
+  // to give it a B is UpgradeAXToAXB (note §3.4–3.5), so the neutral `update({ b })` uses it.
+  const updateB = (
+    parts: RefParts,
+    b: string,
+    c: BindingUpdate,
+  ): TE.TaskEither<PrivacyNumberError, void> =>
+    pipe(
+      operation(buildUpdateCall(parts, 'b', c)),
+      TE.orElse((e) =>
+        e.vendorCode === 'CanNotUpdate'
+          ? pipe(
+              send(
+                {
+                  action: 'UpgradeAXToAXB',
+                  params: { NumberPoolNo: parts.pool, SubId: parts.subscriptionId, PhoneNoB: b },
+                },
+                UpgradeResult,
+              ),
+              TE.map(() => undefined),
+            )
+          : TE.left(e),
+      ),
+    )
+
   const update: Provider['update'] = (ref, change) =>
     pipe(
       TE.fromEither(
@@ -555,7 +581,9 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
         applyFieldByField(c, (field) =>
           field === 'record'
             ? TE.left(unsupported('update', 'volcengine cannot change record', { vendor: VENDOR }))
-            : operation(buildUpdateCall(parts, field, c)),
+            : field === 'b' && parts.kind === 'AXB' && c.b !== undefined
+              ? updateB(parts, c.b, c)
+              : operation(buildUpdateCall(parts, field, c)),
         ),
       ),
     )

@@ -142,6 +142,9 @@ export const SubscriptionPage = t.intersection([
   }),
 ])
 
+/** UpgradeAXToAXB's result (note §3.5): the bind result without Status. */
+export const UpgradeResult = t.type({ SubId: Str })
+
 /** CreateAXGGroup's result. */
 export const CreateGroupResult = t.type({ GroupId: Str })
 
