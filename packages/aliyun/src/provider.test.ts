@@ -689,3 +689,42 @@ describe('Binding shape', () => {
     expect(back['subscriptionId']).toBe('1000000000000001')
   })
 })
+
+describe('createAliyunProvider', () => {
+  it('throws a TypeError for missing credentials, a bad endpoint or signature version, without the secret', () => {
+    const base = { accessKeyId: 'AK', accessKeySecret: CANARY, poolKey: 'FC1' }
+    const bad: ReadonlyArray<Partial<AliyunProviderOptions>> = [
+      { accessKeyId: '' },
+      { accessKeySecret: '' },
+      { poolKey: '' },
+      { endpoint: 'not a url' },
+      { endpoint: 'ftp://dyplsapi.aliyuncs.com' },
+      { signatureVersion: 'v2' as 'v1' },
+    ]
+    for (const override of bad) {
+      let thrown: unknown
+      try {
+        createAliyunProvider({ ...base, ...override })
+      } catch (e) {
+        thrown = e
+      }
+      expect(thrown).toBeInstanceOf(TypeError)
+      expect(String(thrown)).not.toContain(CANARY)
+    }
+  })
+
+  it('defaults to the https endpoint', async () => {
+    const seen: string[] = []
+    const p = createAliyunProvider({
+      accessKeyId: 'AK',
+      accessKeySecret: 's',
+      poolKey: 'FC1',
+      transport: (req) => {
+        seen.push(req.url)
+        return async () => E.right({ status: 200, headers: {}, body: '{"Code":"OK"}' })
+      },
+    })
+    await p.deleteGroup('1')()
+    expect(seen[0]?.startsWith('https://dyplsapi.aliyuncs.com/?')).toBe(true)
+  })
+})

@@ -157,6 +157,16 @@ const left = <A = never>(e: PrivacyNumberError): E.Either<PrivacyNumberError, A>
 export function createAliyunProvider(options: AliyunProviderOptions): AliyunProvider {
   // Secrets stay in this closure: nothing on the returned object holds them.
   const { accessKeyId, accessKeySecret, poolKey } = options
+  // Configuration mistakes are programming errors: fail at start-up, not on the first bind.
+  for (const [name, value] of [
+    ['accessKeyId', accessKeyId],
+    ['accessKeySecret', accessKeySecret],
+    ['poolKey', poolKey],
+  ] as const)
+    if (typeof value !== 'string' || value === '')
+      throw new TypeError(`createAliyunProvider: ${name} must be a non-empty string`)
+  if (options.signatureVersion !== undefined && !['v1', 'v3'].includes(options.signatureVersion))
+    throw new TypeError("createAliyunProvider: signatureVersion must be 'v1' or 'v3'")
   const endpoint = checkedEndpoint(options.endpoint ?? ALIYUN_DEFAULT_ENDPOINT)
   const timeoutMs = options.timeoutMs ?? 5000
   const signatureVersion = options.signatureVersion ?? 'v1'
