@@ -134,29 +134,45 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
   const httpsAgent = new https.Agent(agentOptions)
   const instance =
     options.axios ?? axios.create({ httpAgent, httpsAgent, proxy: false, decompress: true })
+  // A caller's own instance keeps its agents if it set any; otherwise it gets ours, so
+  // keep-alive applies either way.
+  const agents =
+    options.axios === undefined ||
+    (options.axios.defaults.httpAgent === undefined &&
+      options.axios.defaults.httpsAgent === undefined)
+      ? { httpAgent, httpsAgent }
+      : {}
   const send =
     (req: RawRequest): TE.TaskEither<TransportError, RawResponse> =>
     () => {
       const timeoutMs = req.timeoutMs ?? defaultTimeout
-      return instance
-        .request<string>({
-          method: req.method,
-          url: req.url,
-          headers: { ...req.headers },
-          data: req.body,
-          timeout: timeoutMs,
-          signal: req.signal,
-          maxRedirects: 0,
-          responseType: 'text',
-          transformRequest: [identity],
-          transformResponse: [identity],
-          validateStatus: () => true,
-          transitional: {
-            clarifyTimeoutError: true,
-            silentJSONParsing: true,
-            forcedJSONParsing: false,
-          },
-        })
+      // axios's `timeout` only bounds socket inactivity: an answer that trickles in would never
+      // end. A deadline signal bounds the whole call, as undici's does.
+      const deadline = AbortSignal.timeout(timeoutMs)
+      const signal = req.signal === undefined ? deadline : AbortSignal.any([deadline, req.signal])
+      // Promise.resolve().then: a synchronous throw (a broken interceptor) becomes a Left too.
+      return Promise.resolve()
+        .then(() =>
+          instance.request<string>({
+            method: req.method,
+            url: req.url,
+            headers: { ...req.headers },
+            data: req.body,
+            timeout: timeoutMs,
+            signal,
+            ...agents,
+            maxRedirects: 0,
+            responseType: 'text',
+            transformRequest: [identity],
+            transformResponse: [identity],
+            validateStatus: () => true,
+            transitional: {
+              clarifyTimeoutError: true,
+              silentJSONParsing: true,
+              forcedJSONParsing: false,
+            },
+          }),
+        )
         .then(
           (res: AxiosResponse<string>) => ({
             _tag: 'Right' as const,
@@ -169,7 +185,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
           (e: unknown) => {
             const code = errorCode(e)
             const left: TransportError =
-              code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+              deadline.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED'
                 ? timeoutError(timeoutMs)
                 : networkError(code === 'ERR_CANCELED' ? 'ABORTED' : code, errorText(e))
             return { _tag: 'Left' as const, left }
