@@ -14,3 +14,9 @@ export {
   type VolcengineErrorRow,
   type VolcengineErrorTag,
 } from './errors'
+export {
+  parseVolcengineCallback,
+  volcengineAuthCode,
+  VOLCENGINE_CALL_RESULTS,
+  type VolcengineCallbackInput,
+} from './callbacks'
