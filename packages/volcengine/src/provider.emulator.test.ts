@@ -142,6 +142,10 @@ describe('signed requests at the emulator', () => {
             expect(stored?.record).toBe(record)
             expect(stored?.userData ?? '').toBe(userData ?? '')
             expect(stored?.outId).toBe(outId)
+            if (outId !== undefined) {
+              const found = right(await p.findBindings!({ outId, a: req.a })())
+              expect(found.map((b) => b.subscriptionId)).toEqual([bound.subscriptionId])
+            }
             right(await p.unbind(bound.ref)())
           },
         ),
