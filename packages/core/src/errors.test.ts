@@ -226,6 +226,14 @@ describe('isPrivacyNumberError', () => {
     ],
     ['a bad outcome', { _tag: 'Timeout', message: 'm', retryable: true, outcome: 'maybe' }],
     ['a fp-ts Left', { _tag: 'Left', left: { _tag: 'Timeout' } }],
+    [
+      'an InvalidArgument without field',
+      { _tag: 'InvalidArgument', message: 'm', retryable: false, outcome: 'not-applied' },
+    ],
+    [
+      'an AllProvidersFailed without attempts',
+      { _tag: 'AllProvidersFailed', message: 'm', retryable: false, outcome: 'not-applied' },
+    ],
   ])('rejects %s', (_, value) => {
     expect(isPrivacyNumberError(value)).toBe(false)
   })

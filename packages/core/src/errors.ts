@@ -242,7 +242,13 @@ function truncate(s: string, n: number): string {
 
 const TAG_SET: ReadonlySet<string> = new Set(ERROR_TAGS)
 
-/** True for any value of the union (checks the tag and the common fields). */
+// The fields a tag cannot do without: code that narrows on the tag reads them unguarded.
+const REQUIRED_FIELD: Partial<Record<ErrorTag, (r: Record<string, unknown>) => boolean>> = {
+  InvalidArgument: (r) => typeof r.field === 'string',
+  AllProvidersFailed: (r) => Array.isArray(r.attempts),
+}
+
+/** True for any value of the union (checks the tag, the common fields and required fields). */
 export function isPrivacyNumberError(u: unknown): u is PrivacyNumberError {
   if (typeof u !== 'object' || u === null) return false
   const r = u as Record<string, unknown>
@@ -251,7 +257,8 @@ export function isPrivacyNumberError(u: unknown): u is PrivacyNumberError {
     TAG_SET.has(r._tag) &&
     typeof r.message === 'string' &&
     typeof r.retryable === 'boolean' &&
-    (r.outcome === 'not-applied' || r.outcome === 'unknown')
+    (r.outcome === 'not-applied' || r.outcome === 'unknown') &&
+    (REQUIRED_FIELD[r._tag as ErrorTag]?.(r) ?? true)
   )
 }
 
