@@ -1,0 +1,76 @@
+import type { StoreConfig } from './store'
+import { createStore } from './store'
+
+const setup = (overrides: Partial<StoreConfig> = {}) => {
+  let now = 1_000_000
+  let n = 0
+  const store = createStore({
+    vendor: 'volcengine',
+    pool: { '010': ['X1', 'X2'], '021': ['X3'] },
+    pairCapacity: 2,
+    now: () => now,
+    newSubscriptionId: () => `S${++n}`,
+    expiredMemory: 2,
+    ...overrides,
+  })
+  return { store, advance: (ms: number) => (now += ms) }
+}
+
+const axb = (a: string, b: string, extra: object = {}) => ({
+  kind: 'AXB' as const,
+  a,
+  b,
+  expiresAt: 1_000_000 + 60_000,
+  record: false,
+  ...extra,
+})
+
+describe('vendor store', () => {
+  it('selects the first X with room in the first listed city that has one', () => {
+    const { store } = setup()
+    const r = store.bind(axb('A', 'B', { selection: { cities: ['0755', '021'], anyCity: false } }))
+    expect(r.ok && r.value.x).toBe('X3')
+    const none = store.bind(
+      axb('A', 'C', { selection: { cities: ['0755', '021'], anyCity: false } }),
+    )
+    expect(none).toEqual({ ok: false, failure: 'no-number' })
+    const any = store.bind(axb('A', 'C', { selection: { cities: ['021'], anyCity: true } }))
+    expect(any.ok && any.value.x).toBe('X1')
+  })
+
+  it('expires bindings in expiry order, honouring updated expiries', () => {
+    const { store, advance } = setup()
+    const first = store.bind(axb('A1', 'B1', { x: 'X1', expiresAt: 1_000_000 + 10_000 }))
+    store.bind(axb('A2', 'B2', { x: 'X1', expiresAt: 1_000_000 + 20_000 }))
+    if (!first.ok) throw new Error('bind failed')
+    store.update(first.value.subscriptionId, { expiresAt: 1_000_000 + 30_000 })
+    advance(20_000)
+    expect(store.bindings().map((b) => b.a)).toEqual(['A1'])
+    expect(store.expired('S2')).toBe(true)
+    advance(10_000)
+    expect(store.liveCount()).toBe(0)
+  })
+
+  it('remembers a bounded number of expired ids', () => {
+    const { store, advance } = setup({ pairCapacity: 10 })
+    for (let i = 0; i < 3; i++)
+      store.bind(axb(`A${i}`, `B${i}`, { x: 'X1', expiresAt: 1_000_000 + 1000 + i }))
+    advance(10_000)
+    expect(['S1', 'S2', 'S3'].map((id) => store.expired(id))).toEqual([false, true, true])
+  })
+
+  it('refuses an update that would put a party twice on one X', () => {
+    const { store } = setup()
+    store.bind(axb('A1', 'B1', { x: 'X1' }))
+    store.bind(axb('A2', 'B2', { x: 'X1' }))
+    expect(store.update('S2', { b: 'A1' })).toEqual({ ok: false, failure: 'conflict' })
+    expect(store.update('S2', { b: 'B3' }).ok).toBe(true)
+  })
+
+  it('counts only X numbers without live bindings as free', () => {
+    const { store } = setup()
+    store.bind(axb('A', 'B', { x: 'X1' }))
+    expect(store.freeNumbers()).toEqual(['X2', 'X3'])
+    expect(store.freeNumbers('010')).toEqual(['X2'])
+  })
+})
