@@ -161,6 +161,12 @@ describe('bind', () => {
       'expiresAt',
     ],
     ['select.byParty', { ...axb, select: { byParty: 'A' } }, 'Unsupported', ''],
+    [
+      'a non-numeric group id',
+      { kind: 'AXG', a: '13800138000', expiresAt: EXPIRES, group: { id: 'G-1' } },
+      'InvalidArgument',
+      'group.id',
+    ],
   ])('rejects %s before sending anything', async (_name, req, tag, field) => {
     const { provider, calls } = setup(() => bound())
     const e = leftOf(await provider.bind(req)())

@@ -218,6 +218,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
       E.chainW((r): E.Either<PrivacyNumberError, PreparedBind> => {
         if (r.kind === 'AXB' && r.b === undefined)
           return left(invalidArgument('b', 'b is required: Aliyun BindAxb needs PhoneNoB'))
+        if (r.group !== undefined && 'id' in r.group && !/^\d+$/.test(r.group.id))
+          return left(invalidArgument('group.id', 'an Aliyun GroupId is a decimal number'))
         if (r.select?.byParty !== undefined)
           return left(
             unsupported(
@@ -538,7 +540,11 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
               ? left<{ p: RefParts; c: BindingUpdate }>(
                   invalidArgument('groupId', `groupId can change only on AXG, not ${p.kind}`),
                 )
-              : E.right({ p, c }),
+              : c.groupId !== undefined && !/^\d+$/.test(c.groupId)
+                ? left<{ p: RefParts; c: BindingUpdate }>(
+                    invalidArgument('groupId', 'an Aliyun GroupId is a decimal number'),
+                  )
+                : E.right({ p, c }),
           ),
         ),
       ),
