@@ -29,3 +29,12 @@ export {
   type AliyunErrorRule,
   type AliyunErrorTag,
 } from './errors'
+export {
+  parseAliyunCallback,
+  parseAliyunMnsMessage,
+  ALIYUN_EVENT_TYPES,
+  ALIYUN_RELEASE_CAUSES,
+  ALIYUN_UNCONNECTED_CAUSES,
+  type AliyunCallbackInput,
+  type AliyunReceiptType,
+} from './callbacks'

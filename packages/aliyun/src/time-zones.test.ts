@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import * as E from 'fp-ts/Either'
+import { parseAliyunCallback } from './callbacks'
 import { bindParams, batchItem } from './wire'
 
 const run = promisify(execFile)
@@ -35,6 +37,7 @@ require(process.env.PN_TS_NODE).register({
   compilerOptions: { module: 'commonjs', moduleResolution: 'node' },
 })
 const { bindParams, batchItem } = require(process.env.PN_WIRE)
+const { parseAliyunCallback } = require(process.env.PN_CALLBACKS)
 const instants = JSON.parse(process.env.PN_INSTANTS)
 const out = instants.map((iso) => {
   const w = { a: '13800138000', expiresAt: new Date(iso), record: false }
@@ -43,10 +46,30 @@ const out = instants.map((iso) => {
     batchItem({ ...w, groupId: '1' }).Expiration,
   ]
 })
-process.stdout.write(JSON.stringify({ tz: Intl.DateTimeFormat().resolvedOptions().timeZone, out }))
+const pushed = parseAliyunCallback({ type: 'SecretReport', body: process.env.PN_REPORT })
+const times = pushed.right.map((e) => [e.startedAt, e.answeredAt, e.endedAt].map((d) => d.toISOString()))
+process.stdout.write(
+  JSON.stringify({ tz: Intl.DateTimeFormat().resolvedOptions().timeZone, out, times }),
+)
 `
 
-describe('Expiration is Beijing time whatever TZ is', () => {
+const REPORT = JSON.stringify([
+  {
+    call_id: 'c',
+    call_type: 0,
+    call_time: '2026-03-08 09:59:59',
+    start_time: '2026-03-08 10:00:05',
+    release_time: '2026-03-08 10:01:05',
+    release_cause: 16,
+  },
+])
+const REPORT_TIMES = [
+  '2026-03-08T01:59:59.000Z',
+  '2026-03-08T02:00:05.000Z',
+  '2026-03-08T02:01:05.000Z',
+]
+
+describe('Expiration and receipt times are Beijing time whatever TZ is', () => {
   it.each(CASES)('formats %s as %s in this process', (iso, beijing) => {
     expect(expirationOf(iso)).toBe(beijing)
     expect(
@@ -54,7 +77,7 @@ describe('Expiration is Beijing time whatever TZ is', () => {
     ).toBe(beijing)
   })
 
-  it('gives identical strings under TZ=UTC, America/Los_Angeles and Asia/Shanghai', async () => {
+  it('gives identical strings and receipt instants under TZ=UTC, America/Los_Angeles and Asia/Shanghai', async () => {
     const root = path.resolve(__dirname, '../../..')
     const zones = ['UTC', 'America/Los_Angeles', 'Asia/Shanghai']
     const results = await Promise.all(
@@ -68,10 +91,16 @@ describe('Expiration is Beijing time whatever TZ is', () => {
             PN_TS_NODE: require.resolve('ts-node', { paths: [root] }),
             PN_WIRE: path.join(__dirname, 'wire.ts'),
             PN_INSTANTS: JSON.stringify(CASES.map(([iso]) => iso)),
+            PN_CALLBACKS: path.join(__dirname, 'callbacks.ts'),
+            PN_REPORT: REPORT,
           },
           timeout: 60_000,
         })
-        return JSON.parse(stdout) as { tz: string; out: Array<[string, string]> }
+        return JSON.parse(stdout) as {
+          tz: string
+          out: Array<[string, string]>
+          times: string[][]
+        }
       }),
     )
     const expected = CASES.map(([, beijing]) => [beijing, beijing])
@@ -81,6 +110,18 @@ describe('Expiration is Beijing time whatever TZ is', () => {
         zones[i] === 'UTC' ? expect.stringMatching(/^(UTC|Etc\/UTC)$/) : zones[i],
       )
       expect(r.out).toEqual(expected)
+      // Receipt times are read as Beijing time in every zone.
+      expect(r.times).toEqual([REPORT_TIMES])
     })
+  })
+})
+
+describe('receipt times in this process', () => {
+  it('reads SecretReport times as Beijing time', () => {
+    const r = parseAliyunCallback({ type: 'SecretReport', body: REPORT })
+    expect(
+      E.isRight(r) &&
+        r.right.map((e) => [e.startedAt, e.answeredAt, e.endedAt].map((d) => d?.toISOString())),
+    ).toEqual([REPORT_TIMES])
   })
 })
