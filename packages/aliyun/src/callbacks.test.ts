@@ -141,7 +141,7 @@ describe('parseAliyunCallback', () => {
     expect(e).toMatchObject({ durationSec: 0, releaseCause: { raw, category } })
     expect(e?.answeredAt).toBeUndefined()
     expect(e?.recordingUrl).toBe(
-      extra.record_url === '' ? undefined : 'https://example.test/rec.mp3',
+      'record_url' in extra && extra.record_url === '' ? undefined : 'https://example.test/rec.mp3',
     )
   })
 
