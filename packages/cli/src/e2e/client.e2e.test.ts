@@ -46,9 +46,9 @@ const counting = () => {
 }
 
 const volc = (extra: Partial<Parameters<typeof createVolcengineProvider>[0]> = {}) =>
-  createVolcengineProvider({ ...emu.volcengine, timeoutMs: 400, ...extra })
+  createVolcengineProvider({ ...emu.volcengine, timeoutMs: 3000, ...extra })
 const ali = (extra: Partial<Parameters<typeof createAliyunProvider>[0]> = {}) =>
-  createAliyunProvider({ ...emu.aliyun, timeoutMs: 400, ...extra })
+  createAliyunProvider({ ...emu.aliyun, timeoutMs: 3000, ...extra })
 
 const client = (providers: ReadonlyArray<Provider>, extra: Partial<ClientOptions> = {}) => {
   const events: ClientEvent[] = []
@@ -186,7 +186,7 @@ describe('client failover against the emulator', () => {
     emu.faults.inject({ vendor: 'volcengine', times: 1, fault: { kind: 'hang' } })
     const before = emu.state.liveCount('aliyun')
     const req = axb({ outId: 'order-hang' })
-    const e = left(await client([volc({ timeoutMs: 200 }), ali()]).c.bind(req)())
+    const e = left(await client([volc({ timeoutMs: 300 }), ali()]).c.bind(req)())
     expect(e).toMatchObject({ _tag: 'Timeout', outcome: 'unknown' })
     expect(isUnknownOutcome(e) && e.pending).toMatchObject({
       vendor: 'volcengine',
@@ -332,5 +332,5 @@ describe('client failover against the emulator', () => {
 
 // The default axios transport, built the way the providers build it, so tests can count requests.
 function axiosTransportForTest(): HttpTransport {
-  return resolveTransport('axios', { timeoutMs: 400 })
+  return resolveTransport('axios', { timeoutMs: 3000 })
 }

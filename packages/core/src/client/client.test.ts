@@ -214,6 +214,28 @@ describe('client bind: unknown outcomes', () => {
     expect(v.memory.live()).toHaveLength(0)
   })
 
+  it("with 'reconcile' releases a binding that arrives late at the vendor it failed over from", async () => {
+    const v = scripted('v', ['late'])
+    const a = scripted('a')
+    const { client, events } = make([v, a], { failover: { unknownOutcome: 'reconcile' } })
+    const r = await client.bind(axb({ outId: 'late-1' }))()
+    expect(E.isRight(r) && r.right.vendor).toBe('a')
+    expect(v.memory.live()).toHaveLength(0)
+    expect(a.memory.live()).toHaveLength(1)
+    expect(events).toContainEqual({ type: 'late-binding-released', vendor: 'v', outId: 'late-1' })
+  })
+
+  it("with 'reconcile' waits before looking a timed-out request up", async () => {
+    const delays: number[] = []
+    const v = scripted('v', [makeError('Timeout', 'no answer', { vendor: 'v' })])
+    const { client } = make([v, scripted('a')], {
+      failover: { unknownOutcome: 'reconcile', reconcileDelayMs: 750 },
+      sleep: async (ms) => void delays.push(ms),
+    })
+    await client.bind(axb())()
+    expect(delays).toEqual([750])
+  })
+
   it("with 'reconcile' reports unknown when the vendor cannot search", async () => {
     const v = scripted('v', ['applied-unknown'], { findBindings: false })
     const a = scripted('a')

@@ -58,6 +58,11 @@ export interface ClientOptions {
     readonly on?: (error: PrivacyNumberError) => boolean
     /** After a timeout/reset/5xx: stop ('fail', default) or look the binding up ('reconcile'). */
     readonly unknownOutcome?: 'fail' | 'reconcile'
+    /**
+     * How long to let a timed-out request settle at the vendor before looking it up (default
+     * 1000 ms): a request the client gave up on may still be on its way and be applied later.
+     */
+    readonly reconcileDelayMs?: number
   }
   /** One circuit per provider; `false` disables. Default 5 failures, 30 s half-open. */
   readonly breaker?: { readonly failures: number; readonly halfOpenAfterMs: number } | false
@@ -172,6 +177,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
   const now = options.now ?? (() => new Date())
   const newOutId = options.generateOutId ?? (() => `pn-${randomUUID()}`)
   const unknownMode = options.failover?.unknownOutcome ?? 'fail'
+  const reconcileDelayMs = options.failover?.reconcileDelayMs ?? 1000
   const failoverOn = options.failover?.on ?? shouldFailover
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const retryCfg =
@@ -404,9 +410,32 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
       operation: 'bind',
     })
 
+  /**
+   * A provider found "absent" after an unknown outcome may still apply the lost request later.
+   * Once the bind has ended elsewhere (or everywhere failed), look again and release anything
+   * that arrived late, so one request never leaves two live bindings.
+   */
+  const releaseLate = async (
+    suspects: ReadonlyArray<Provider>,
+    r: ValidBindRequest,
+    outId: string,
+  ): Promise<void> => {
+    for (const p of suspects) {
+      const find = p.findBindings
+      if (find === undefined) continue
+      const { result } = await withRetry(p, 'findBindings', () => find.call(p, { outId, a: r.a }))
+      if (E.isLeft(result)) continue
+      for (const late of result.right.filter((b) => b.outId === outId)) {
+        const u = await withRetry(p, 'unbind', () => p.unbind(late.ref))
+        if (E.isRight(u.result)) emit({ type: 'late-binding-released', vendor: p.vendor, outId })
+      }
+    }
+  }
+
   /** What to do with one provider's failure of one bind item. */
   type Step =
-    { next: 'return'; value: Result<Binding> } | { next: 'failover'; error: PrivacyNumberError }
+    | { next: 'return'; value: Result<Binding> }
+    | { next: 'failover'; error: PrivacyNumberError; suspect: boolean }
 
   const afterFailure = async (
     p: Provider,
@@ -417,14 +446,17 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
   ): Promise<Step> => {
     if (e.outcome === 'unknown') {
       if (unknownMode === 'reconcile') {
+        if (reconcileDelayMs > 0) await sleep(reconcileDelayMs)
         const found = await reconcile(p, r, outId)
         if (found.kind === 'adopted') return { next: 'return', value: E.right(found.binding) }
         if (found.kind === 'absent')
-          return { next: 'failover', error: { ...e, outcome: 'not-applied' } }
+          return { next: 'failover', error: { ...e, outcome: 'not-applied' }, suspect: true }
       }
       return { next: 'return', value: E.left(unknownOutcome(p, e, r, outId, operation)) }
     }
-    return failoverOn(e) ? { next: 'failover', error: e } : { next: 'return', value: E.left(e) }
+    return failoverOn(e)
+      ? { next: 'failover', error: e, suspect: false }
+      : { next: 'return', value: E.left(e) }
   }
 
   // ----- bind -------------------------------------------------------------------------------
@@ -438,8 +470,13 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     if (E.isLeft(cands)) return cands
     const { list, pinned } = cands.right
     const attempts: ProviderAttempt[] = []
+    const suspects: Provider[] = []
     // The provider re-validates; we pass the caller's values plus the outId.
     const sent: BindRequest = { ...raw, outId }
+    const done = async (value: Result<Binding>): Promise<Result<Binding>> => {
+      if (suspects.length > 0) await releaseLate(suspects, r, outId)
+      return value
+    }
     for (const [i, p] of list.entries()) {
       let failure: PrivacyNumberError
       let durationMs = 0
@@ -447,20 +484,23 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
       else {
         const out = await withRetry(p, 'bind', () => p.bind(sent))
         durationMs = out.durationMs
-        if (E.isRight(out.result)) return out.result
+        if (E.isRight(out.result)) return done(out.result)
         failure = out.result.left
       }
       const step = await afterFailure(p, failure, r, outId, 'bind')
       if (step.next === 'return') {
-        if (E.isRight(step.value) || pinned || attempts.length === 0) return step.value
+        if (E.isRight(step.value) || pinned || attempts.length === 0) return done(step.value)
         attempts.push({ vendor: p.vendor, error: step.value.left, durationMs })
-        return E.left({
-          ...allFailed(attempts),
-          ...(isUnknownOutcome(step.value.left) ? { pending: step.value.left.pending } : {}),
-        })
+        return done(
+          E.left({
+            ...allFailed(attempts),
+            ...(isUnknownOutcome(step.value.left) ? { pending: step.value.left.pending } : {}),
+          }),
+        )
       }
+      if (step.suspect) suspects.push(p)
       attempts.push({ vendor: p.vendor, error: step.error, durationMs })
-      if (pinned) return E.left(step.error)
+      if (pinned) return done(E.left(step.error))
       const to = list[i + 1]
       emit({
         type: 'failover',
@@ -470,7 +510,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
         errorTag: step.error._tag,
       })
     }
-    return E.left(allFailed(attempts))
+    return done(E.left(allFailed(attempts)))
   }
 
   // ----- bindBatch --------------------------------------------------------------------------
@@ -488,6 +528,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
         readonly list: ReadonlyArray<Provider>
         readonly pinned: boolean
         readonly attempts: ProviderAttempt[]
+        readonly suspects: Provider[]
       }
       const results: Result<Binding>[] = new Array(reqs.length)
       let open: Item[] = []
@@ -503,8 +544,10 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
           outId: v.right.outId ?? newOutId(),
           ...c.right,
           attempts: [],
+          suspects: [],
         })
       })
+      const all = [...open]
       // Round k sends every still-open item to its k-th provider, one bindBatch per provider,
       // so vendors with native batches (Aliyun BindBatchAxg) keep using them.
       for (let round = 0; open.length > 0; round++) {
@@ -554,6 +597,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
             const step = await afterFailure(p, r.left, it.valid, it.outId, 'bindBatch')
             if (step.next === 'return') results[it.index] = step.value
             else {
+              if (step.suspect) it.suspects.push(p)
               it.attempts.push({ vendor: p.vendor, error: step.error, durationMs: out.durationMs })
               if (it.pinned) results[it.index] = E.left(step.error)
               else still.push(it)
@@ -579,6 +623,13 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
         }
         open = still
       }
+      const suspected = all.filter((it) => it.suspects.length > 0)
+      await mapWithConcurrency(
+        suspected,
+        options.batchConcurrency ?? 8,
+        (it) => async () => E.right(await releaseLate(it.suspects, it.valid, it.outId)),
+        defect('client'),
+      )()
       return E.right(results)
     }
 

@@ -69,6 +69,12 @@ export type ClientEvent =
       readonly durationMs: number
     }
   | {
+      /** A request found absent after an unknown outcome was applied late, and released. */
+      readonly type: 'late-binding-released'
+      readonly vendor: string
+      readonly outId: string
+    }
+  | {
       readonly type: 'unknown-outcome'
       readonly vendor: string
       readonly operation: ClientOperation

@@ -8,8 +8,12 @@ import { makeError, type ErrorTag, type PrivacyNumberError } from '../../errors'
 import { createMemoryProvider, type MemoryProvider } from '../../memory-provider'
 import type { Binding, BindRequest, Provider } from '../../model'
 
-/** One scripted answer: 'ok' binds for real in memory; 'applied-unknown' binds, then reports a timeout. */
-export type Answer = 'ok' | 'applied-unknown' | PrivacyNumberError
+/**
+ * One scripted answer: 'ok' binds for real in memory; 'applied-unknown' binds, then reports a
+ * timeout; 'late' reports a timeout and applies the bind only after the next lookup has looked
+ * (a request still on its way when the client gave up).
+ */
+export type Answer = 'ok' | 'applied-unknown' | 'late' | PrivacyNumberError
 
 /** A scripted provider and what it saw. */
 export interface Scripted extends Provider {
@@ -37,8 +41,19 @@ export function scripted(
 ): Scripted {
   const memory = createMemoryProvider({ vendor, pool: `${vendor}-pool` })
   const calls: BindRequest[] = []
+  let late: BindRequest | undefined
   const self: Scripted = {
     ...memory,
+    findBindings: (q) => async () => {
+      const find = memory.findBindings
+      if (find === undefined) throw new Error('the memory provider always searches')
+      const r = await find(q)()
+      if (late !== undefined) {
+        await memory.bind(late)()
+        late = undefined
+      }
+      return r
+    },
     calls,
     memory,
     script,
@@ -48,6 +63,10 @@ export function scripted(
         calls.push(req)
         const answer = self.script.shift() ?? 'ok'
         if (answer === 'ok') return memory.bind(req)()
+        if (answer === 'late') {
+          late = req
+          return E.left(makeError('Timeout', 'no answer', { vendor }))
+        }
         if (answer === 'applied-unknown') {
           const r = await memory.bind(req)()
           return E.isRight(r) ? E.left(makeError('Timeout', 'no answer', { vendor })) : r
