@@ -1,6 +1,7 @@
-// Command-line parsing of the privacy-number-emulator binary (kept apart from bin.ts so tests
-// can import it without starting a server).
+// The privacy-number-emulator command, apart from bin.ts so that tests can run it in-process
+// with their own output streams and signals.
 import type { EmulatorOptions } from './emulator'
+import { startEmulator } from './emulator'
 
 /** The --help text. */
 export const USAGE = `Usage: privacy-number-emulator [options]
@@ -64,4 +65,51 @@ export const parseArgs = (argv: ReadonlyArray<string>): Cli => {
     }
   }
   return { help, json, options: { ports, ...(host !== undefined ? { host } : {}) } }
+}
+
+/** Where the command writes and how it learns it must stop. */
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  /** Registers the handler for SIGINT/SIGTERM. */
+  readonly onStop: (stop: () => void) => void
+}
+
+/**
+ * Runs the command: prints endpoints and credentials, serves until told to stop, then closes.
+ * Resolves with the exit code.
+ */
+export const runCli = async (argv: ReadonlyArray<string>, io: CliIo): Promise<number> => {
+  let cli: Cli
+  try {
+    cli = parseArgs(argv)
+  } catch (e) {
+    io.stderr(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`)
+    return 2
+  }
+  if (cli.help) {
+    io.stdout(USAGE)
+    return 0
+  }
+  const emu = await startEmulator(cli.options)
+  const v = emu.volcengine
+  const a = emu.aliyun
+  io.stdout(
+    cli.json
+      ? `${JSON.stringify({ volcengine: v, aliyun: a })}\n`
+      : [
+          'privacy-number emulator running',
+          `volcengine  endpoint=${v.endpoint} accessKeyId=${v.accessKeyId} secretAccessKey=${v.secretAccessKey} numberPoolNo=${v.numberPoolNo}`,
+          `aliyun      endpoint=${a.endpoint} accessKeyId=${a.accessKeyId} accessKeySecret=${a.accessKeySecret} poolKey=${a.poolKey}`,
+          'Press Ctrl+C to stop.',
+          '',
+        ].join('\n'),
+  )
+  await new Promise<void>((resolve) => io.onStop(resolve))
+  try {
+    await emu.close()
+    return 0
+  } catch {
+    return 1
+  }
 }
