@@ -135,10 +135,19 @@ describe('chaos: random faults at both vendors', () => {
 
     // 4. Unbind everything reported; what is left is exactly the unknown outcomes that the
     // vendors did apply.
+    // Cleanup must not be the flaky part: its own providers, patient timeouts, retries on.
+    const cleanup = createPrivacyNumberClient({
+      providers: [
+        createVolcengineProvider({ ...emu.volcengine, timeoutMs: 10_000 }),
+        createAliyunProvider({ ...emu.aliyun, timeoutMs: 10_000 }),
+      ],
+      retry: { attempts: 5, baseDelayMs: 50 },
+      breaker: false,
+    })
     const unbound = await mapWithConcurrency(
       ok,
       CONCURRENCY,
-      (b) => client.unbind(b.ref),
+      (b) => cleanup.unbind(b.ref),
       (e) => makeError('Unknown', String(e), {}),
     )()
     expect(E.isRight(unbound) && unbound.right.every(E.isRight)).toBe(true)
@@ -152,7 +161,7 @@ describe('chaos: random faults at both vendors', () => {
 
     // And a sweep releases the ones its vendor can find (Volcengine searches by outId).
     const pending = unknown.flatMap((e) => (isUnknownOutcome(e) ? [e.pending] : []))
-    const swept = await client.sweep(pending)()
+    const swept = await cleanup.sweep(pending)()
     const sweptResults = E.isRight(swept) ? swept.right : []
     const stillLive = live()
     expect(stillLive.every((l) => l.vendor === 'aliyun')).toBe(true)
