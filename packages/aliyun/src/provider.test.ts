@@ -251,6 +251,13 @@ describe('bind', () => {
     expect(actions()).toEqual(['CreateAxgGroup', 'BindAxg', 'DeleteAxgGroup'])
   })
 
+  it('answers InvalidArgument, not a throw, for text that cannot be percent-encoded', async () => {
+    const { provider, calls } = setup(() => bound())
+    const e = leftOf(await provider.bind({ ...axb, outId: 'bad \uD800 surrogate' })())
+    expect(e).toMatchObject({ _tag: 'InvalidArgument', outcome: 'not-applied' })
+    expect(calls).toHaveLength(0)
+  })
+
   it('uses a fresh nonce for every request', async () => {
     const { provider, calls } = setup(() => ok({ Code: 'isv.NO_AVAILABLE_NUMBER' }))
     await provider.bind({ ...axb, select: { city: '0532', fallbackCities: ['010', '021'] } })()

@@ -191,17 +191,26 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
     operation: string,
   ): TE.TaskEither<PrivacyNumberError, A> =>
     pipe(
-      TE.fromIO(() =>
-        signRequest({
-          endpoint,
-          action,
-          params: query,
-          accessKeyId,
-          accessKeySecret,
-          signatureVersion,
-          timestamp: now(),
-          nonce: nonce(),
-        }),
+      TE.fromIOEither(() =>
+        E.tryCatch(
+          () =>
+            signRequest({
+              endpoint,
+              action,
+              params: query,
+              accessKeyId,
+              accessKeySecret,
+              signatureVersion,
+              timestamp: now(),
+              nonce: nonce(),
+            }),
+          // percent-encoding throws on a lone UTF-16 surrogate: bad input, nothing sent.
+          (): PrivacyNumberError =>
+            invalidArgument(
+              'request',
+              `${operation}: a text field holds a character that cannot be sent (lone surrogate)`,
+            ),
+        ),
       ),
       TE.chainW((signed) => transport({ ...signed, timeoutMs })),
       TE.mapLeft((e): PrivacyNumberError => ({ ...e, vendor: VENDOR })),
