@@ -205,7 +205,9 @@ await Promise.all(Array.from({ length: CONCURRENCY }, bindWorker))
 const full = await stats(true)
 server.send({ cmd: 'advance', ms: 121_000 })
 const expired = await stats(true)
-console.log(`memory: idle rss ${mb(before.rss)} heap ${mb(before.heapUsed)}`)
+console.log(
+  `memory: before (after the throughput runs) rss ${mb(before.rss)} heap ${mb(before.heapUsed)}`,
+)
 console.log(`memory: ${full.live} live bindings rss ${mb(full.rss)} heap ${mb(full.heapUsed)}`)
 console.log(
   `memory: after expiry (${expired.live} live) rss ${mb(expired.rss)} heap ${mb(expired.heapUsed)}`,
