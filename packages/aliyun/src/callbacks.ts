@@ -9,6 +9,7 @@ import {
   callbackRejected,
   fromEpoch,
   parseBeijing,
+  type CallbackRoute,
   parseJsonLossless,
   type CallbackRejected,
   type CallEvent,
@@ -312,4 +313,45 @@ function decodeBase64(text: string): string | undefined {
   const compact = text.replace(/\s+/g, '')
   if (compact === '' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return undefined
   return Buffer.from(compact, 'base64').toString('utf8')
+}
+
+// ---------------------------------------------------------------------------------------------
+// receiver route
+// ---------------------------------------------------------------------------------------------
+
+/** Options of `aliyunCallbackRoute`: one message type for every push, or one per path. */
+export type AliyunCallbackRouteOptions =
+  | { readonly type: AliyunReceiptType; readonly path?: string }
+  | { readonly paths: Readonly<Record<string, AliyunReceiptType>> }
+
+/**
+ * The Aliyun route for core's `createCallbackHandler`. Aliyun HTTP pushes carry no signature
+ * and no type, so the endpoint's configured type (per path) says what a body is. The answer is
+ * `{"code":0,"msg":"接收成功"}`, sent before your `onEvents` runs: the push times out at 700 ms.
+ */
+export function aliyunCallbackRoute(options: AliyunCallbackRouteOptions): CallbackRoute {
+  const typeOf = (path: string): AliyunReceiptType | undefined =>
+    'paths' in options
+      ? options.paths[path]
+      : options.path === undefined || options.path === path
+        ? options.type
+        : undefined
+  return {
+    vendor: 'aliyun',
+    matches: (req) => typeOf(req.path) !== undefined,
+    parse: (req) => {
+      const type = typeOf(req.path)
+      return type === undefined
+        ? E.left(
+            callbackRejected('aliyun', 'unsupported', `no Aliyun message type for ${req.path}`),
+          )
+        : parseAliyunCallback({ type, body: req.body })
+    },
+    accepted: {
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ code: 0, msg: '接收成功' }),
+    },
+    answerFirst: true,
+  }
 }

@@ -32,6 +32,8 @@ export {
 export {
   parseAliyunCallback,
   parseAliyunMnsMessage,
+  aliyunCallbackRoute,
+  type AliyunCallbackRouteOptions,
   ALIYUN_EVENT_TYPES,
   ALIYUN_RELEASE_CAUSES,
   ALIYUN_UNCONNECTED_CAUSES,

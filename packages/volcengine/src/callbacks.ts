@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import {
   callbackRejected,
   fromEpoch,
+  type CallbackRoute,
   parseJsonLossless,
   type CallbackRejected,
   type CallEvent,
@@ -320,4 +321,42 @@ export function parseVolcengineCallback(
     events.push(r.right)
   }
   return E.right(events)
+}
+
+// ---------------------------------------------------------------------------------------------
+// receiver route
+// ---------------------------------------------------------------------------------------------
+
+/** Options of `volcengineCallbackRoute`. */
+export interface VolcengineCallbackRouteOptions {
+  /** The account's callback token. */
+  readonly authToken: string
+  /** Only pushes to this path (default: any path whose query carries `authCode`). */
+  readonly path?: string
+  readonly toleranceSeconds?: number
+  readonly now?: () => Date
+}
+
+/**
+ * The Volcengine route for core's `createCallbackHandler`: recognises pushes by their
+ * `authCode` query parameter (or a path), verifies and parses them, and answers a plain 200
+ * (the vendor looks only at the status code).
+ */
+export function volcengineCallbackRoute(options: VolcengineCallbackRouteOptions): CallbackRoute {
+  return {
+    vendor: 'volcengine',
+    matches: (req) =>
+      options.path === undefined ? req.query.has('authCode') : req.path === options.path,
+    parse: (req) =>
+      parseVolcengineCallback({
+        body: req.body,
+        query: req.query,
+        authToken: options.authToken,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.toleranceSeconds === undefined
+          ? {}
+          : { toleranceSeconds: options.toleranceSeconds }),
+      }),
+    accepted: { status: 200, contentType: 'application/json', body: '{"code":0}' },
+  }
 }

@@ -17,6 +17,8 @@ export {
 export {
   parseVolcengineCallback,
   volcengineAuthCode,
+  volcengineCallbackRoute,
+  type VolcengineCallbackRouteOptions,
   VOLCENGINE_CALL_RESULTS,
   type VolcengineCallbackInput,
 } from './callbacks'

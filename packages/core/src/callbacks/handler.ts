@@ -4,6 +4,7 @@
  * contributes a `CallbackRoute` (how to recognise, verify and parse its pushes, and what to
  * answer); the handler caps the body, dedupes, answers, and hands normalized events over.
  */
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as E from 'fp-ts/Either'
 import type { CallbackRejected, CallEvent } from '../call-events'
@@ -51,12 +52,24 @@ export interface CallbackHandlerOptions {
   readonly routes?: ReadonlyArray<CallbackRoute>
   /** Receives each push's new events (duplicates removed). */
   readonly onEvents: (events: ReadonlyArray<CallEvent>) => void | Promise<void>
-  /** Drops events seen before (callId + type); default a fresh `createDedupe()`, `false` to keep all. */
+  /** Drops events seen before (see `callEventKey`); default a fresh `createDedupe()`, `false` keeps all. */
   readonly dedupe?: Dedupe | false
   /** Body cap in bytes (default 1 MB): larger pushes get 413. */
   readonly maxBodyBytes?: number
   /** Told about rejected pushes and failing `onEvents` calls (for logging). */
   readonly onError?: (error: CallbackRejected | Error, vendor?: string) => void
+}
+
+/**
+ * The dedupe key of an event: vendor, callId, type, and a digest of the vendor's record. A
+ * vendor's re-push is byte-identical and collapses; two different messages of one type (a
+ * Volcengine status "ended" and its CDR are both `call-ended`) both come through.
+ */
+export function callEventKey(e: CallEvent): string {
+  const digest = createHash('sha1')
+    .update(JSON.stringify(e.raw) ?? '')
+    .digest('base64url')
+  return `${e.vendor}:${e.callId}:${e.type}:${digest}`
 }
 
 /** A Node request handler; `next` is ignored (it never delegates). */
@@ -153,7 +166,7 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     const fresh =
       dedupe === undefined
         ? parsed.right
-        : parsed.right.filter((e) => !dedupe.seen(`${e.vendor}:${e.callId}:${e.type}`))
+        : parsed.right.filter((e) => !dedupe.seen(callEventKey(e)))
     const ok = () =>
       send(res, route.accepted.status, route.accepted.contentType, route.accepted.body)
     if (route.answerFirst === true) ok()
@@ -162,8 +175,7 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
       ok()
     } catch (e) {
       // Let the vendor push again: forget these events so the retry is not deduped away.
-      if (dedupe !== undefined)
-        for (const ev of fresh) dedupe.forget(`${ev.vendor}:${ev.callId}:${ev.type}`)
+      if (dedupe !== undefined) for (const ev of fresh) dedupe.forget(callEventKey(ev))
       report(e instanceof Error ? e : new Error(String(e)), route.vendor)
       json(res, 500, { error: 'handler failed' })
     }
