@@ -8,8 +8,12 @@ import {
   BrokenCircuitError,
   CircuitState,
   ConsecutiveBreaker,
+  DelegateBackoff,
   circuitBreaker,
   handleWhenResult,
+  retry,
+  type IRetryBackoffContext,
+  type RetryPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel'
 import * as E from 'fp-ts/Either'
@@ -77,7 +81,7 @@ export interface ClientOptions {
   readonly generateOutId?: () => string
   /** How many items of a client `bindBatch` run at once per provider (default 8). */
   readonly batchConcurrency?: number
-  /** Waits before a retry (default setTimeout); injectable for tests. */
+  /** Waits before a reconciliation lookup (default setTimeout); injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>
 }
 
@@ -264,34 +268,69 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     return { result, durationMs }
   }
 
-  /** `attempt` plus same-provider retries (DESIGN §2.4 rule 6). */
+  // Same-provider retries (DESIGN §2.4 rule 6) as cockatiel retry policies, one per provider
+  // and operation (built on first use): RateLimited for every operation, transient faults for
+  // idempotent ones; the delay honours the vendor's retry-after hint.
+  const retryPolicies = new Map<string, RetryPolicy>()
+  const retryPolicyFor = (p: Provider, operation: ClientOperation): RetryPolicy | undefined => {
+    if (retryCfg.attempts <= 1) return undefined
+    const key = `${p.vendor}\u0000${operation}`
+    const existing = retryPolicies.get(key)
+    if (existing !== undefined) return existing
+    const idempotent = IDEMPOTENT.has(operation)
+    const leftOf = (r: unknown): PrivacyNumberError | undefined => {
+      const res = r as Result<unknown>
+      return E.isLeft(res) ? res.left : undefined
+    }
+    const policy = retry(
+      handleWhenResult((r) => {
+        const e = leftOf(r)
+        if (e === undefined || e.message.includes('circuit open')) return false
+        return e._tag === 'RateLimited' || (idempotent && TRANSIENT_TAGS.has(e._tag))
+      }),
+      {
+        maxAttempts: retryCfg.attempts - 1,
+        backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => {
+          const e = 'value' in ctx.result ? leftOf(ctx.result.value) : undefined
+          const hinted = e?._tag === 'RateLimited' ? e.retryAfterMs : undefined
+          return Math.min(
+            retryCfg.maxDelayMs,
+            hinted ?? retryCfg.baseDelayMs * 2 ** Math.max(0, ctx.attempt - 1),
+          )
+        }),
+      },
+    )
+    policy.onRetry((ev) => {
+      const e = 'value' in ev ? leftOf(ev.value) : undefined
+      emit({
+        type: 'retry',
+        vendor: p.vendor,
+        operation,
+        attempt: ev.attempt + 1,
+        delayMs: ev.delay,
+        errorTag: e?._tag ?? 'Unknown',
+      })
+    })
+    retryPolicies.set(key, policy)
+    return policy
+  }
+
+  /** `attempt` plus same-provider retries. Never rejects. */
   const withRetry = async <A>(
     p: Provider,
     operation: ClientOperation,
     call: () => TE.TaskEither<PrivacyNumberError, A>,
   ): Promise<{ result: Result<A>; durationMs: number }> => {
     const started = performance.now()
-    for (let n = 1; ; n++) {
-      const { result } = await attempt(p, operation, call)
-      if (E.isRight(result) || n >= retryCfg.attempts)
-        return { result, durationMs: performance.now() - started }
-      const e = result.left
-      const retryable =
-        e._tag === 'RateLimited' || (IDEMPOTENT.has(operation) && TRANSIENT_TAGS.has(e._tag))
-      if (!retryable || e.message.includes('circuit open'))
-        return { result, durationMs: performance.now() - started }
-      const hinted = e._tag === 'RateLimited' ? e.retryAfterMs : undefined
-      const delayMs = Math.min(retryCfg.maxDelayMs, hinted ?? retryCfg.baseDelayMs * 2 ** (n - 1))
-      emit({
-        type: 'retry',
-        vendor: p.vendor,
-        operation,
-        attempt: n + 1,
-        delayMs,
-        errorTag: e._tag,
-      })
-      await sleep(delayMs)
+    const policy = retryPolicyFor(p, operation)
+    const once = async (): Promise<Result<A>> => (await attempt(p, operation, call)).result
+    let result: Result<A>
+    try {
+      result = policy === undefined ? await once() : await policy.execute(once)
+    } catch (e) {
+      result = E.left(defect(p.vendor)(e))
     }
+    return { result, durationMs: performance.now() - started }
   }
 
   // ----- ordering ---------------------------------------------------------------------------
