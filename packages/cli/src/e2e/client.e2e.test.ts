@@ -3,6 +3,7 @@
  * DESIGN §2.4 end to end, over real HTTP and real signatures.
  */
 import http from 'node:http'
+import { inspect } from 'node:util'
 import type { AddressInfo } from 'node:net'
 import * as E from 'fp-ts/Either'
 import {
@@ -73,6 +74,25 @@ afterAll(async () => {
   await emu.close()
 })
 afterEach(() => emu.faults.clear())
+
+describe('client secrets', () => {
+  it('never shows a secret in JSON.stringify or util.inspect of the client, or in its errors', async () => {
+    const canary = 'CANARY-s3cr3t-do-not-leak'
+    const v = createVolcengineProvider({ ...emu.volcengine, secretAccessKey: canary })
+    const a = createAliyunProvider({ ...emu.aliyun, accessKeySecret: canary })
+    const { c, events } = client([v, a])
+    const r = await c.bind(axb())()
+    const text = [
+      JSON.stringify(c),
+      inspect(c, { depth: 10, showHidden: true }),
+      JSON.stringify(r),
+      inspect(r, { depth: 10 }),
+      JSON.stringify(events),
+    ].join('\n')
+    expect(E.isLeft(r) && r.left._tag).toBe('AllProvidersFailed')
+    expect(text).not.toContain(canary)
+  })
+})
 
 describe('client failover against the emulator', () => {
   it('fails over to Aliyun when Volcengine has no number left', async () => {
