@@ -437,4 +437,18 @@ describe('Volcengine actions', () => {
     })
     expect(unbound.json.Result.Total).toBe(0)
   })
+
+  it('answers a repeated IdempotentId with the binding it already made', async () => {
+    const emu = await small()
+    const once = {
+      PhoneNoA: '13800000001',
+      PhoneNoB: '13900000001',
+      IdempotentId: 'req-1',
+      ExpireTime: volcExpiry(emu),
+    }
+    const first = await call(emu, 'SelectNumberAndBindAXB', once)
+    const again = await call(emu, 'SelectNumberAndBindAXB', once)
+    expect(again.json.Result.SubId).toBe(first.json.Result.SubId)
+    expect(emu.state.liveCount('volcengine')).toBe(1)
+  })
 })

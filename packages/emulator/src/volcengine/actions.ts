@@ -132,8 +132,36 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
     return out
   }
 
+  // IdempotentId (SelectNumberAndBindAXB, BindAXG): a repeated id answers the binding it made,
+  // while that binding lives. Bounded, oldest forgotten first.
+  const idempotent = new Map<string, string>()
+  const MAX_IDEMPOTENT = 100_000
+
   /** Shared body of every bind action. */
   const bind = (
+    p: VolcParams,
+    kind: BindingKind,
+    opts: { selectX: boolean; bRequired?: boolean; group?: (ms: number) => Check<string> },
+  ): VolcOutcome => {
+    const idempotentId = p.str('IdempotentId')
+    if (idempotentId !== undefined) {
+      const prior = idempotent.get(idempotentId)
+      const b = prior === undefined ? undefined : store.get(prior)
+      if (b !== undefined && b.kind === kind) return { result: bindResult(b) }
+      const outcome = bindOnce(p, kind, opts)
+      if ('result' in outcome) {
+        idempotent.set(idempotentId, (outcome.result as { SubId: string }).SubId)
+        if (idempotent.size > MAX_IDEMPOTENT) {
+          const oldest = idempotent.keys().next().value
+          if (oldest !== undefined) idempotent.delete(oldest)
+        }
+      }
+      return outcome
+    }
+    return bindOnce(p, kind, opts)
+  }
+
+  const bindOnce = (
     p: VolcParams,
     kind: BindingKind,
     opts: { selectX: boolean; bRequired?: boolean; group?: (ms: number) => Check<string> },
