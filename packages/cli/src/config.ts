@@ -222,9 +222,9 @@ export function resolveSettings(
 export const configuredVendors = (settings: Settings): ReadonlyArray<VendorName> =>
   settings.order.filter((v) => settings[v] !== undefined)
 
-/** Masks a secret or key id for display: the first 4 characters, then asterisks. */
+/** Masks a key id for display: its first 4 characters, then a fixed run of asterisks. */
 export const maskSecret = (value: string): string =>
-  value.length <= 4 ? '****' : `${value.slice(0, 4)}${'*'.repeat(Math.min(8, value.length - 4))}`
+  value.length <= 8 ? '********' : `${value.slice(0, 4)}********`
 
 /** Settings as safe to print: secrets fully hidden, key ids masked. */
 export function describeSettings(settings: Settings): Record<string, unknown> {

@@ -10,6 +10,8 @@ import {
   type PrivacyNumberError,
 } from '@privacy-number/core'
 
+export { maskPhone }
+
 /** A binding as `--json` prints it (dates as ISO strings). */
 export function bindingJson(b: Binding): Record<string, unknown> {
   return {

@@ -2,12 +2,11 @@
  * The `pn` command tree (commander). Each action does its work through a `Session` and returns;
  * failures are thrown as `CliFailure` and turned into one line and an exit code by `runCli`.
  */
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
-import { writeFileSync } from 'node:fs'
-import path from 'node:path'
-import { SingleBar } from 'cli-progress'
 import type {
   BindingKind,
   BindingUpdate,
@@ -16,16 +15,30 @@ import type {
   PrivacyNumberError,
   SelectOptions,
 } from '@privacy-number/core'
-import { maskPhone } from '@privacy-number/core'
-import { startEmulator } from '@privacy-number/emulator'
-import { parseBatchCsv, runBatch } from './batch'
 import { readConfigFile, resolveSettings, VENDORS, type Settings } from './config'
-import { runDemo } from './demo'
 import { parseDuration } from './duration'
 import { EXIT_CODES, exitCodeOf, type ExitCode } from './exit-codes'
-import { bindingJson, bindingLines, errorJson, errorLine } from './format'
-import { openSession, type Session } from './session'
-import { readFileSync } from 'node:fs'
+import type { Session } from './session'
+import type * as FormatModule from './format'
+import type * as SessionModule from './session'
+import type * as BatchModule from './batch'
+import type * as DemoModule from './demo'
+import type * as EmulatorModule from '@privacy-number/emulator'
+import type * as ProgressModule from 'cli-progress'
+
+// The library, the adapters and the emulator take most of pn's start-up time: they are loaded
+// when a command needs them, so `--help` and bad input answer at once. (`require`, not
+// `import()`: this package is CommonJS, and a dynamic import would load it as ES modules.)
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  format: async () => require('./format') as typeof FormatModule,
+  session: async () => require('./session') as typeof SessionModule,
+  batch: async () => require('./batch') as typeof BatchModule,
+  demo: async () => require('./demo') as typeof DemoModule,
+  emulator: async () => require('@privacy-number/emulator') as typeof EmulatorModule,
+  progress: async () => require('cli-progress') as typeof ProgressModule,
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Where `pn` reads and writes; injectable so tests and embedders can capture output. */
 export interface CliIO {
@@ -62,13 +75,15 @@ const DEFAULT_TTL = '1h'
 
 const invalid = (message: string) => new CliFailure(EXIT_CODES.invalidInput, message)
 
-const failure = (e: PrivacyNumberError, changes: boolean) =>
-  new CliFailure(exitCodeOf(e, changes), errorLine(e, changes), { error: errorJson(e) })
+async function failure(e: PrivacyNumberError, changes: boolean): Promise<CliFailure> {
+  const { errorLine, errorJson } = await load.format()
+  return new CliFailure(exitCodeOf(e, changes), errorLine(e, changes), { error: errorJson(e) })
+}
 
 /** Runs a library operation; its error becomes a `CliFailure` with the right exit code. */
 async function unwrap<A>(task: TaskEither<PrivacyNumberError, A>, changes: boolean): Promise<A> {
   const r = await task()
-  if (E.isLeft(r)) throw failure(r.left, changes)
+  if (E.isLeft(r)) throw await failure(r.left, changes)
   return r.right
 }
 
@@ -84,7 +99,8 @@ const list = (s: string | undefined): string[] | undefined =>
 export function expiryFrom(
   o: { readonly ttl?: string; readonly expires?: string },
   now: Date,
-  fallbackTtl: string | undefined = DEFAULT_TTL,
+  /** Used when neither option is given; undefined means "no expiry change". */
+  fallbackTtl: string | undefined,
 ): Date | undefined {
   if (o.ttl !== undefined && o.expires !== undefined)
     throw invalid('invalid --ttl/--expires: give one of them, not both')
@@ -155,6 +171,7 @@ function makeContext(io: CliIO, cmd: Command): Context {
             `invalid --vendor: ${globals.vendor} is not configured (set its PN_${globals.vendor.toUpperCase()}_* variables or add it to the config file)`,
           )
       }
+      const { openSession } = await load.session()
       const session = await openSession({
         settings: s,
         onEvent,
@@ -230,7 +247,7 @@ export function bindRequestFrom(
     } else
       throw invalid('invalid --group-id: AXG needs --group-id or --group-name and --group-numbers')
   }
-  const expiresAt = expiryFrom(o, now) as Date
+  const expiresAt = expiryFrom(o, now, DEFAULT_TTL) as Date
   return {
     kind,
     a: o.a,
@@ -281,6 +298,7 @@ function addBindCommand(bind: Command, io: CliIO, kind: BindingKind, summary: st
       const ctx = makeContext(io, c)
       const req = bindRequestFrom(kind, o, io.now(), ctx.globals.vendor)
       const binding = await ctx.withSession((s) => unwrap(s.client.bind(req), true))
+      const { bindingLines, bindingJson } = await load.format()
       ctx.print(bindingLines(binding), bindingJson(binding))
     })
 }
@@ -354,6 +372,7 @@ export function createProgram(io: CliIO): Command {
     .action(async (ref: string, _o: unknown, c: Command) => {
       const ctx = makeContext(io, c)
       const binding = await ctx.withSession((s) => unwrap(s.client.query(ref), false))
+      const { bindingLines, bindingJson } = await load.format()
       ctx.print(bindingLines(binding), bindingJson(binding))
     })
 
@@ -387,7 +406,7 @@ export function createProgram(io: CliIO): Command {
       await ctx.withSession(async (s) => {
         const r = await s.client.update(ref, change)()
         if (E.isLeft(r)) {
-          const f = failure(r.left, true)
+          const f = await failure(r.left, true)
           const applied = r.left.applied ?? []
           throw applied.length === 0
             ? f
@@ -427,6 +446,7 @@ export function createProgram(io: CliIO): Command {
             true,
           ),
         )
+        const { maskPhone } = await load.format()
         ctx.print(
           [
             `group ${g.groupId} created on ${g.vendor} with ${numbers.length} number(s): ${numbers.map(maskPhone).join(', ')}`,
@@ -455,6 +475,7 @@ export function createProgram(io: CliIO): Command {
             true,
           ),
         )
+        const { maskPhone } = await load.format()
         ctx.print(
           [
             `${name === 'add' ? 'added' : 'removed'} ${all.map(maskPhone).join(', ')} ${name === 'add' ? 'to' : 'from'} group ${groupId}`,
@@ -502,6 +523,7 @@ export function createProgram(io: CliIO): Command {
       } catch (e) {
         throw invalid(`${file}: cannot read it (${(e as { code?: string }).code ?? 'error'})`)
       }
+      const { parseBatchCsv, runBatch } = await load.batch()
       const rows = parseBatchCsv(text)
       if (E.isLeft(rows)) throw invalid(`${file}: ${rows.left}`)
       const ttlMs = parseDuration(o.ttl ?? DEFAULT_TTL)
@@ -513,6 +535,7 @@ export function createProgram(io: CliIO): Command {
         io.cwd,
         o.out ?? `${file.replace(/\.csv$/i, '')}.results.csv`,
       )
+      const { SingleBar } = await load.progress()
       const bar = new SingleBar({
         stream: io.stderr,
         format: 'batch [{bar}] {value}/{total} rows | {bound} bound, {failed} failed',
@@ -533,13 +556,15 @@ export function createProgram(io: CliIO): Command {
       )
       if (E.isLeft(summary)) throw invalid(summary.left)
       const r = summary.right
-      ctx.print(
-        [
-          `${r.rows} row(s): ${r.bound} bound now, ${r.skipped} already bound (skipped), ${r.failed} failed`,
-          `results: ${path.relative(io.cwd, r.results) || r.results}`,
-        ],
-        r,
-      )
+      // With --json and failed rows the summary travels in the failure's JSON: one document.
+      if (r.failed === 0 || ctx.globals.json !== true)
+        ctx.print(
+          [
+            `${r.rows} row(s): ${r.bound} bound now, ${r.skipped} already bound (skipped), ${r.failed} failed`,
+            `results: ${path.relative(io.cwd, r.results) || r.results}`,
+          ],
+          r,
+        )
       if (r.failed > 0)
         throw new CliFailure(
           EXIT_CODES.batchRowsFailed,
@@ -568,6 +593,7 @@ export function createProgram(io: CliIO): Command {
             throw invalid(`invalid ${flag}: "${v}" is not a port number (0-65535)`)
           return n
         }
+        const { startEmulator } = await load.emulator()
         const emu = await startEmulator({
           ports: {
             volcengine: port(o.volcenginePort, '--volcengine-port'),
@@ -615,6 +641,7 @@ export function createProgram(io: CliIO): Command {
     .description('a short tour against the embedded emulator: bind, call, failover, batch, unbind')
     .action(async (_o: unknown, c: Command) => {
       const ctx = makeContext(io, c)
+      const { runDemo } = await load.demo()
       const report = await runDemo({
         write: (line) => {
           if (ctx.globals.json !== true) io.stdout.write(`${line}\n`)
