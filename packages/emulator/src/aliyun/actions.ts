@@ -1,7 +1,7 @@
 // Aliyun dypls business actions (vendor note §1, §3, §4.1): validation with the vendor's codes,
 // ExpectCity selection, Beijing wall-clock times, and ids that must survive JSON (> 2^53).
 import { LosslessNumber } from 'lossless-json'
-import { AREAS, areaCodesOfCity, cityName } from '../areas'
+import { areaCodesOfCity, cityName } from '../areas'
 import { isValidPhone, isValidXNumber } from '../phone'
 import type {
   BindingChange,
@@ -12,7 +12,7 @@ import type {
   VendorStore,
 } from '../store'
 import { formatBeijing, MIN_LIFETIME_MS, parseBeijing, YEAR_2038_MS } from '../time'
-import type { AliAction, AliError, AliOutcome, AliParams } from './gateway'
+import type { AliAction, AliError, AliParams } from './gateway'
 
 /** What the Aliyun actions need. */
 export interface AliActionsConfig {
@@ -114,18 +114,21 @@ export const createAliActions = (config: AliActionsConfig): Record<string, AliAc
 
   /** Shared body of BindAxb/BindAxn/BindAxg and each BindBatchAxg item. */
   const bind = (p: Bag, kind: BindingKind): Check<StoredBinding> => {
-    const checks = [
-      poolKey(p),
-      phone(p, 'PhoneNoA', true),
-      phone(p, 'PhoneNoB', kind === 'AXB'),
-      expiration(p),
-      bool(p, 'IsRecordingEnabled'),
-    ] as const
-    for (const c of checks) if (!c.ok) return c
-    const a = checks[1].ok ? (checks[1].value as string) : ''
-    const b = checks[2].ok ? checks[2].value : undefined
-    const expiresAt = checks[3].ok ? checks[3].value : 0
-    const record = checks[4].ok ? (checks[4].value ?? false) : false
+    // Checked in the order the vendor reports them: the first failure is the answer.
+    const pk = poolKey(p)
+    if (!pk.ok) return pk
+    const aOk = phone(p, 'PhoneNoA', true)
+    if (!aOk.ok) return aOk
+    const bOk = phone(p, 'PhoneNoB', kind === 'AXB')
+    if (!bOk.ok) return bOk
+    const expiry = expiration(p)
+    if (!expiry.ok) return expiry
+    const recording = bool(p, 'IsRecordingEnabled')
+    if (!recording.ok) return recording
+    const a = aOk.value ?? ''
+    const b = bOk.value
+    const expiresAt = expiry.value
+    const record = recording.value ?? false
     if (b !== undefined && b === a) return no('isv.INVALID_PARAMETERS', 'PhoneNoA equals PhoneNoB')
     const x = p.get('PhoneNoX')
     if (x !== undefined && !isValidXNumber(x))
@@ -466,9 +469,3 @@ export const createAliActions = (config: AliActionsConfig): Record<string, AliAc
   }
   return actions
 }
-
-/** The city names the emulator knows, for documentation and tests. */
-export const knownCityNames = (): ReadonlyArray<string> => Object.values(AREAS).map((a) => a.city)
-
-/** Type guard used by callers that only need to know an outcome failed. */
-export const isAliError = (o: AliOutcome): o is { error: AliError } => 'error' in o

@@ -4,6 +4,7 @@ import { provincialCapital } from '../areas'
 import type { HomeCityRules } from '../phone'
 import { homeCityOf, isValidPhone, isValidXNumber } from '../phone'
 import type {
+  BindingChange,
   BindingKind,
   Selection,
   StateFailure,
@@ -166,20 +167,22 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
     kind: BindingKind,
     opts: { selectX: boolean; bRequired?: boolean; group?: (ms: number) => Check<string> },
   ): VolcOutcome => {
-    const checks = {
-      pool: pool(p),
-      a: phone(p, 'PhoneNoA', true),
-      b: phone(p, 'PhoneNoB', opts.bRequired ?? false),
-      expiry: expireTime(p, true),
-      text: textLimits(p),
-      record: recordFlag(p),
-    }
-    for (const c of Object.values(checks)) if (!c.ok) return { error: c.error }
-    const a = (checks.a as { value: string }).value
-    const b = (checks.b as { value: string | undefined }).value
-    const expiresAt = (checks.expiry as { value: number }).value
-    const text = (checks.text as { value: { userData?: string; outId?: string } }).value
-    const record = (checks.record as { value: boolean }).value
+    // Checked in the order the vendor reports them: the first failure is the answer.
+    const poolOk = pool(p)
+    if (!poolOk.ok) return { error: poolOk.error }
+    const aOk = phone(p, 'PhoneNoA', true)
+    if (!aOk.ok) return { error: aOk.error }
+    const bOk = phone(p, 'PhoneNoB', opts.bRequired ?? false)
+    if (!bOk.ok) return { error: bOk.error }
+    const expiry = expireTime(p, true)
+    if (!expiry.ok) return { error: expiry.error }
+    const text = textLimits(p)
+    if (!text.ok) return { error: text.error }
+    const record = recordFlag(p)
+    if (!record.ok) return { error: record.error }
+    const a = aOk.value ?? ''
+    const b = bOk.value
+    const expiresAt = expiry.value ?? 0
     if (b !== undefined && b === a) return illegal('PhoneNoA and PhoneNoB must differ')
     let x = p.str('PhoneNoX')
     let sel: Selection | undefined
@@ -207,8 +210,8 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       ...(sel !== undefined ? { selection: sel } : {}),
       ...(groupId !== undefined ? { groupId } : {}),
       expiresAt,
-      ...text,
-      record,
+      ...text.value,
+      record: record.value,
     })
     if (!result.ok) return { error: STATE_CODES[result.failure] }
     return { result: bindResult(result.value) }
@@ -272,7 +275,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
 
   /** UpdateType → how it changes the binding (UpdateAXB/AXN/AXG). */
   const UPDATES: Readonly<
-    Record<string, (p: VolcParams, b: StoredBinding) => Check<Parameters<VendorStore['update']>[1]>>
+    Record<string, (p: VolcParams, b: StoredBinding) => Check<BindingChange>>
   > = {
     updateExpireTime: (p) => {
       const e = expireTime(p, true)
