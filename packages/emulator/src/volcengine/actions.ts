@@ -32,6 +32,16 @@ const MAX_USER_DATA = 2048
 const MAX_OUT_ID = 128
 const MAX_DEGRADE = 5
 
+/** QuerySubscriptionForList filters → the binding field each one matches (AND-ed). */
+const LIST_FILTERS = {
+  SubId: 'subscriptionId',
+  PhoneNoA: 'a',
+  PhoneNoB: 'b',
+  PhoneNoX: 'x',
+  OutId: 'outId',
+} as const satisfies Record<string, keyof StoredBinding>
+type ListField = (typeof LIST_FILTERS)[keyof typeof LIST_FILTERS]
+
 const fail = (code: string, message: string): { error: VolcError } => ({ error: { code, message } })
 const illegal = (message: string) => fail('IllegalArgument', message)
 
@@ -449,18 +459,10 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
     QuerySubscriptionForList: (p) => {
       const poolCheck = pool(p)
       if (!poolCheck.ok) return { error: poolCheck.error }
-      const filters: Array<[keyof StoredBinding | 'bOrPlaceholder', string]> = []
-      const names = ['SubId', 'PhoneNoA', 'PhoneNoB', 'PhoneNoX', 'OutId'] as const
-      const fields = {
-        SubId: 'subscriptionId',
-        PhoneNoA: 'a',
-        PhoneNoB: 'b',
-        PhoneNoX: 'x',
-        OutId: 'outId',
-      } as const
-      for (const n of names) {
-        const v = p.str(n)
-        if (v !== undefined) filters.push([fields[n], v])
+      const filters: Array<[ListField, string]> = []
+      for (const [name, field] of Object.entries(LIST_FILTERS) as Array<[string, ListField]>) {
+        const v = p.str(name)
+        if (v !== undefined) filters.push([field, v])
       }
       if (filters.length === 0)
         return illegal('one of SubId, PhoneNoA, PhoneNoB, PhoneNoX, OutId is required')
@@ -474,9 +476,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       const matching =
         status !== undefined && status !== '1'
           ? []
-          : store
-              .bindings()
-              .filter((b) => filters.every(([f, v]) => b[f as keyof StoredBinding] === v))
+          : store.bindings().filter((b) => filters.every(([f, v]) => b[f] === v))
       return {
         result: {
           Records: matching.slice(offset, offset + limit).map((b) => subscription(b, true)),
