@@ -32,6 +32,12 @@ const commands = {
   purge,
   liveCount: () => emu.state.liveCount(),
   memory: () => process.memoryUsage().rss,
+  // CPU time used so far (µs, all threads): the benchmark turns it into the emulator's core
+  // utilization per round, to tell a client-bound figure from an emulator-bound one.
+  cpu: () => {
+    const u = process.cpuUsage()
+    return u.user + u.system
+  },
   close: async () => {
     await emu.close()
     setImmediate(() => process.exit(0))

@@ -6,7 +6,7 @@ import { createAliyunProvider } from '@privacy-number/aliyun'
 import { closedLoop, createPhones, round } from './lib.mjs'
 
 const input = JSON.parse(process.env.BENCH_INPUT ?? '{}')
-const { aliyun, transport, pairs, warmPairs, maxMs, concurrency } = input
+const { aliyun, transport, pairs, warmPairs, maxMs, warmMaxMs, concurrency } = input
 const gc = () => {
   if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc')
   globalThis.gc()
@@ -30,7 +30,7 @@ const pair = async () => {
 
 const run = (limit, durationMs) => closedLoop(pair, { concurrency, durationMs, limit })
 
-const warm = await run(warmPairs, maxMs)
+const warm = await run(warmPairs, warmMaxMs)
 if (warm.ok === 0) throw new Error(`every warm-up pair failed: ${JSON.stringify(warm.firstError)}`)
 gc()
 const start = process.memoryUsage()

@@ -77,9 +77,9 @@ async function main() {
     mode: quick ? 'quick' : 'full',
     concurrency: 32,
     rounds: Number(opts.rounds ?? (quick ? 3 : 5)),
-    durationMs: Number(opts.duration ?? (quick ? 700 : 4000)),
+    durationMs: Number(opts.duration ?? (quick ? 600 : 4000)),
     warmupMs: quick ? 250 : 1000,
-    cpuCalls: quick ? 1500 : 20_000,
+    cpuCalls: quick ? 1500 : 10_000,
     cpuRounds: quick ? 3 : 5,
     failoverSamples: quick ? 150 : 1000,
     failoverTimeoutMs: 250,
@@ -87,11 +87,13 @@ async function main() {
     memoryWarmPairs: quick ? 1000 : 20_000,
     // A cap per transport, so a busy machine cannot push the run past its time budget; the pairs
     // actually made are reported.
-    memoryMaxMs: quick ? 5000 : 150_000,
+    memoryMaxMs: quick ? 4000 : 90_000,
+    memoryWarmMaxMs: quick ? 1500 : 15_000,
     batchSizes: [1000, 10_000],
     batchRounds: quick ? 1 : 3,
   }
   const t0 = performance.now()
+  const loadBefore = os.loadavg()[0]
   const { core, aliyun, volcengine } = await loadLibrary()
   const cpuModel =
     /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model
@@ -126,6 +128,9 @@ async function main() {
     rounds: cfg.rounds,
     roundMs: cfg.durationMs,
     ...results,
+    // Other work on the machine skews every figure; the 1-minute load average says how much.
+    loadAvgBefore: round(loadBefore, 2),
+    loadAvgAfter: round(os.loadavg()[0], 2),
     wallSeconds: round(wallS, 1),
   }
   for (const [k, v] of Object.entries(json))
@@ -365,7 +370,16 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
   const live = []
   for (const s of selected) {
     const inst = await s.setup()
-    live.push({ s, inst, rps: [], cpu: [], failed: 0, firstError: undefined, lastRps: 0 })
+    live.push({
+      s,
+      inst,
+      rps: [],
+      cpu: [],
+      emuBusy: [],
+      failed: 0,
+      firstError: undefined,
+      lastRps: 0,
+    })
   }
   // Requests to pre-sign for a round: 1.6× the last measured rate. Should a round use them all
   // up, it ends early; its rate (completed / elapsed) stays valid.
@@ -393,10 +407,13 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
       await emu.call('purge')
       x.inst.prepare?.(budget(x, cfg.durationMs))
       if (globalThis.gc) globalThis.gc()
+      const emuCpu0 = await emu.call('cpu')
       const res = await closedLoop(x.inst.op, {
         concurrency: cfg.concurrency,
         durationMs: cfg.durationMs,
       })
+      const emuCpu1 = await emu.call('cpu')
+      x.emuBusy.push((emuCpu1 - emuCpu0) / (res.elapsedMs * 1000))
       x.rps.push(res.rps)
       x.cpu.push(res.cpuUsPerCall)
       x.failed += res.failed
@@ -412,12 +429,16 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
   for (const x of live) {
     // Client CPU per call under load (this process, all threads): where the client's core goes.
     const cpuKey = x.s.key.replace(/Rps$/, 'LoadCpuUs')
+    // Share of one core the emulator used during the rounds: near 1, the emulator (not the
+    // client) was the limit.
+    const busyKey = x.s.key.replace(/Rps$/, 'EmulatorBusy')
     out[x.s.key] = round(median(x.rps))
     out[cpuKey] = round(median(x.cpu), 1)
+    out[busyKey] = round(median(x.emuBusy), 2)
     const spread = `${round(Math.min(...x.rps))}–${round(Math.max(...x.rps))}`
     console.log(
       `  ${x.s.label.padEnd(78)} ${String(out[x.s.key]).padStart(7)} req/s  (rounds ${spread}; ` +
-        `client CPU ${out[cpuKey]} µs/call)` +
+        `client CPU ${out[cpuKey]} µs/call; emulator core ${Math.round(out[busyKey] * 100)}% busy)` +
         (x.failed > 0 ? `  FAILED ${x.failed}: ${describe(x.firstError)}` : ''),
     )
     if (x.failed > 0) out[x.s.key.replace(/Rps$/, 'Failures')] = x.failed
@@ -792,6 +813,7 @@ async function runMemory({ cfg, emu }) {
         pairs: cfg.memoryPairs,
         warmPairs: cfg.memoryWarmPairs,
         maxMs: cfg.memoryMaxMs,
+        warmMaxMs: cfg.memoryWarmMaxMs,
         concurrency: cfg.concurrency,
       }),
     )
