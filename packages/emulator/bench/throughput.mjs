@@ -1,6 +1,7 @@
 // Benchmark: bind+unbind throughput of the emulator on loopback, with the server in its own
-// process, and its memory after 100k live bindings with expiry (then after they expire).
-//   npm run build && node bench/throughput.mjs [--seconds 5] [--concurrency 32]
+// process, next to a bare node:http server (the floor) measured in interleaved rounds; then the
+// emulator's memory with 100k live bindings with expiry, and after they expire.
+//   npm run build && node bench/throughput.mjs [--seconds 5] [--rounds 3] [--concurrency 32]
 // Requests are signed here with the emulator's own reference functions, so the client stays
 // cheap; the figure is the server's capacity, not a client library's.
 import { Buffer } from 'node:buffer'
@@ -20,48 +21,66 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback
 }
 const SECONDS = arg('seconds', 5)
+const ROUNDS = arg('rounds', 3)
 const CONCURRENCY = arg('concurrency', 32)
 const MEMORY_BINDINGS = arg('bindings', 100_000)
+const VENDORS = (process.env.BENCH_VENDORS ?? 'volcengine,aliyun').split(',')
 
-const server = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)), [], {
-  execArgv: ['--expose-gc'],
-})
-const nextMessage = (cmd) =>
+const nextMessage = (child, cmd) =>
   new Promise((resolve) => {
     const on = (m) => {
       if (m.cmd === cmd) {
-        server.off('message', on)
+        child.off('message', on)
         resolve(m)
       }
     }
-    server.on('message', on)
+    child.on('message', on)
   })
-const { volcengine, aliyun } = await nextMessage('ready')
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
 
+/** A server process: its endpoints, and its own CPU time and memory over IPC. */
+const startServer = async (script) => {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+    execArgv: ['--expose-gc'],
+  })
+  const ready = await nextMessage(child, 'ready')
+  return {
+    volcengine: ready.volcengine,
+    aliyun: ready.aliyun,
+    stats: (gc = false) => {
+      child.send({ cmd: 'stats', gc })
+      return nextMessage(child, 'stats')
+    },
+    send: (msg) => child.send(msg),
+    stop: () => child.send({ cmd: 'stop' }),
+  }
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 })
 const send = (endpoint, method, path, headers, body) =>
   new Promise((resolve, reject) => {
-    const url = new URL(path, endpoint)
     // An explicit length: a chunked body costs extra writes and Nagle/delayed-ACK stalls.
     const withLength = { ...headers, 'content-length': Buffer.byteLength(body) }
-    const req = http.request(url, { method, headers: withLength, agent }, (res) => {
-      const chunks = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))))
-    })
+    const req = http.request(
+      new URL(path, endpoint),
+      { method, headers: withLength, agent },
+      (res) => {
+        const chunks = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
 
-const xDate = () => new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
-const volcRequest = (action, params) => {
+const volcRequest = (target, action, params) => {
+  const { endpoint, accessKeyId, secretAccessKey } = target.volcengine
   const body = JSON.stringify(params)
-  const date = xDate()
-  const host = new URL(volcengine.endpoint).host
+  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
   const hash = sha256Hex(body)
   const headers = {
     'content-type': 'application/json',
-    host,
+    host: new URL(endpoint).host,
     'x-content-sha256': hash,
     'x-date': date,
   }
@@ -79,36 +98,39 @@ const volcRequest = (action, params) => {
     xDate: date,
     region: 'cn-north-1',
     service: 'vms',
-    secretAccessKey: volcengine.secretAccessKey,
+    secretAccessKey,
   })
-  headers.authorization = `HMAC-SHA256 Credential=${volcengine.accessKeyId}/${date.slice(0, 8)}/cn-north-1/vms/request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`
-  return send(volcengine.endpoint, 'POST', `/?Action=${action}&Version=2022-01-01`, headers, body)
+  headers.authorization = `HMAC-SHA256 Credential=${accessKeyId}/${date.slice(0, 8)}/cn-north-1/vms/request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`
+  return send(endpoint, 'POST', `/?Action=${action}&Version=2022-01-01`, headers, body)
 }
 
-const aliRequest = (action, params) => {
+const aliRequest = (target, action, params) => {
+  const { endpoint, accessKeyId, accessKeySecret } = target.aliyun
   const all = {
     ...params,
     Action: action,
     Version: '2017-05-25',
     Format: 'JSON',
-    AccessKeyId: aliyun.accessKeyId,
+    AccessKeyId: accessKeyId,
     SignatureMethod: 'HMAC-SHA1',
     SignatureVersion: '1.0',
     SignatureNonce: randomUUID(),
     Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
   }
-  all.Signature = rpcSignature(aliyun.accessKeySecret, 'POST', Object.entries(all))
+  all.Signature = rpcSignature(accessKeySecret, 'POST', Object.entries(all))
   const qs = new URLSearchParams(all).toString().replace(/\+/g, '%20')
-  return send(aliyun.endpoint, 'POST', `/?${qs}`, {}, '')
+  return send(endpoint, 'POST', `/?${qs}`, {}, '')
 }
 
 const beijing = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
 const phone = (prefix, n) => `${prefix}${String(n).padStart(8, '0')}`
 
+/** One bind and its unbind: two requests. */
 const pairs = {
-  volcengine: async (n) => {
-    const bound = await volcRequest('SelectNumberAndBindAXB', {
-      NumberPoolNo: volcengine.numberPoolNo,
+  volcengine: async (target, n) => {
+    const pool = target.volcengine.numberPoolNo
+    const bound = await volcRequest(target, 'SelectNumberAndBindAXB', {
+      NumberPoolNo: pool,
       PhoneNoA: phone('138', n),
       PhoneNoB: phone('139', n),
       CityCode: '010',
@@ -117,100 +139,97 @@ const pairs = {
     })
     const subId = bound.Result?.SubId
     if (subId === undefined) throw new Error(JSON.stringify(bound))
-    await volcRequest('UnbindAXB', { NumberPoolNo: volcengine.numberPoolNo, SubId: subId })
+    await volcRequest(target, 'UnbindAXB', { NumberPoolNo: pool, SubId: subId })
   },
-  aliyun: async (n) => {
-    const bound = await aliRequest('BindAxb', {
-      PoolKey: aliyun.poolKey,
+  aliyun: async (target, n) => {
+    const poolKey = target.aliyun.poolKey
+    const bound = await aliRequest(target, 'BindAxb', {
+      PoolKey: poolKey,
       PhoneNoA: phone('138', n),
       PhoneNoB: phone('139', n),
       Expiration: beijing(Date.now() + 3600_000),
     })
     const dto = bound.SecretBindDTO
     if (dto === undefined) throw new Error(JSON.stringify(bound))
-    await aliRequest('UnbindSubscription', {
-      PoolKey: aliyun.poolKey,
+    await aliRequest(target, 'UnbindSubscription', {
+      PoolKey: poolKey,
       SubsId: dto.SubsId,
       SecretNo: dto.SecretNo,
     })
   },
 }
 
-const throughput = async (vendor) => {
+let serial = 0
+/** Closed loop at CONCURRENCY for SECONDS: wall req/s and the server's CPU µs per request. */
+const round = async (target, vendor) => {
+  for (let i = 0; i < 100; i++) await pairs[vendor](target, serial++) // warm-up
+  const before = await target.stats()
   let requests = 0
-  let n = 0
-  const deadline = performance.now() + SECONDS * 1000
+  const t0 = performance.now()
+  const deadline = t0 + SECONDS * 1000
   const worker = async () => {
     while (performance.now() < deadline) {
-      await pairs[vendor](n++)
+      await pairs[vendor](target, serial++)
       requests += 2
     }
   }
-  const t0 = performance.now()
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  return requests / ((performance.now() - t0) / 1000)
+  const elapsed = (performance.now() - t0) / 1000
+  const after = await target.stats()
+  return { rate: requests / elapsed, cpu: (after.cpuMicros - before.cpuMicros) / requests }
 }
 
-const stats = async (gc = false) => {
-  server.send({ cmd: 'stats', gc })
-  return nextMessage('stats')
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-// Wall-clock req/s depends on the client and on whatever else runs on the machine; the server's
-// own CPU time per request does not, so both are reported. 1e6 / (µs per request) is what one
-// core can serve.
-for (const vendor of (process.env.BENCH_VENDORS ?? 'volcengine,aliyun').split(',')) {
-  for (let i = 0; i < 200; i++) await pairs[vendor](90_000_000 + i) // warm-up
-  const before = await stats()
-  const t0 = performance.now()
-  const rate = await throughput(vendor)
-  const after = await stats()
-  const requests = rate * ((performance.now() - t0) / 1000)
-  const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / requests
-  console.log(
-    `${vendor}: ${Math.round(rate)} req/s wall (bind+unbind, concurrency ${CONCURRENCY}, ${SECONDS}s); ` +
-      `server CPU ${cpuPerRequest.toFixed(1)} µs/request = ${Math.round(1e6 / cpuPerRequest)} req/s per core`,
-  )
+const emulator = await startServer('./server.mjs')
+const floor = await startServer('./baseline-server.mjs')
+for (const vendor of VENDORS) {
+  const results = { emulator: [], floor: [] }
+  for (let r = 0; r < ROUNDS; r++) {
+    results.emulator.push(await round(emulator, vendor))
+    results.floor.push(await round(floor, vendor))
+  }
+  for (const [label, rs] of [
+    ['emulator', results.emulator],
+    ['bare node:http', results.floor],
+  ]) {
+    const rate = median(rs.map((x) => x.rate))
+    const cpu = median(rs.map((x) => x.cpu))
+    console.log(
+      `${vendor} ${label}: ${Math.round(rate)} req/s wall; server CPU ${cpu.toFixed(1)} µs/request ` +
+        `(= ${Math.round(1e6 / cpu)} req/s per core) — median of ${ROUNDS} × ${SECONDS}s, concurrency ${CONCURRENCY}`,
+    )
+  }
 }
+floor.stop()
 
 // Memory: MEMORY_BINDINGS live Volcengine bindings expiring in 2 minutes.
 const mb = (bytes) => `${Math.round(bytes / 1024 / 1024)} MB`
-const before = await stats(true)
+const before = await emulator.stats(true)
 let made = 0
 const bindWorker = async () => {
   while (made < MEMORY_BINDINGS) {
     const n = made++
-    const res = await volcRequest('SelectNumberAndBindAXB', {
-      NumberPoolNo: volcengine.numberPoolNo,
+    const res = await volcRequest(emulator, 'SelectNumberAndBindAXB', {
+      NumberPoolNo: emulator.volcengine.numberPoolNo,
       PhoneNoA: phone('136', n),
       PhoneNoB: phone('135', n),
       CityCode: '010',
-      DegradeCityList: ['021', '020', '0755', '0571'],
+      DegradeCityList: ['021', '020', '0755', '0571', '0531'],
       ExpireTime: Math.floor(Date.now() / 1000) + 120,
       UserData: `order-${n}`,
     })
-    if (res.Result === undefined) {
-      // The degrade list covers 5 of the 6 cities; the rest go to 0531.
-      await volcRequest('SelectNumberAndBindAXB', {
-        NumberPoolNo: volcengine.numberPoolNo,
-        PhoneNoA: phone('136', n),
-        PhoneNoB: phone('135', n),
-        CityCode: '0531',
-        ExpireTime: Math.floor(Date.now() / 1000) + 120,
-      })
-    }
+    if (res.Result === undefined) throw new Error(JSON.stringify(res))
   }
 }
 await Promise.all(Array.from({ length: CONCURRENCY }, bindWorker))
-const full = await stats(true)
-server.send({ cmd: 'advance', ms: 121_000 })
-const expired = await stats(true)
-console.log(
-  `memory: before (after the throughput runs) rss ${mb(before.rss)} heap ${mb(before.heapUsed)}`,
-)
+const full = await emulator.stats(true)
+emulator.send({ cmd: 'advance', ms: 121_000 })
+const expired = await emulator.stats(true)
+console.log(`memory: before rss ${mb(before.rss)} heap ${mb(before.heapUsed)}`)
 console.log(`memory: ${full.live} live bindings rss ${mb(full.rss)} heap ${mb(full.heapUsed)}`)
 console.log(
   `memory: after expiry (${expired.live} live) rss ${mb(expired.rss)} heap ${mb(expired.heapUsed)}`,
 )
-server.send({ cmd: 'stop' })
+emulator.stop()
 agent.destroy()
