@@ -73,4 +73,18 @@ describe('vendor store', () => {
     expect(store.freeNumbers()).toEqual(['X2', 'X3'])
     expect(store.freeNumbers('010')).toEqual(['X2'])
   })
+
+  it('keeps expiring correctly after heavy bind+unbind churn compacts its expiry heap', () => {
+    const { store, advance } = setup({ pairCapacity: 10_000 })
+    for (let i = 0; i < 5000; i++) {
+      const r = store.bind(axb(`A${i}`, `B${i}`, { x: 'X1', expiresAt: 1_000_000 + 60_000 }))
+      if (r.ok) store.unbind(r.value.subscriptionId)
+    }
+    store.bind(axb('A', 'B', { x: 'X1', expiresAt: 1_000_000 + 10_000 }))
+    store.bind(axb('C', 'D', { x: 'X1', expiresAt: 1_000_000 + 20_000 }))
+    advance(15_000)
+    expect(store.bindings().map((b) => b.a)).toEqual(['C'])
+    advance(10_000)
+    expect(store.liveCount()).toBe(0)
+  })
 })

@@ -183,6 +183,11 @@ const createExpiryHeap = () => {
     pop,
     peekTime: (): number | undefined => times[0],
     peekId: (): string | undefined => ids[0],
+    size: (): number => times.length,
+    clear: (): void => {
+      times.length = 0
+      ids.length = 0
+    },
   }
 }
 
@@ -209,6 +214,14 @@ export const createStore = (config: StoreConfig): VendorStore => {
     return slot
   }
 
+  // Unbinds and expiry updates leave stale heap entries behind (skipped when popped). Rebuilding
+  // once they outnumber the live bindings keeps memory flat under bind+unbind churn.
+  const compact = (): void => {
+    if (heap.size() <= 2 * live.size + 1024) return
+    heap.clear()
+    for (const b of live.values()) heap.push(b.expiresAt, b.subscriptionId)
+  }
+
   const detach = (b: StoredBinding): void => {
     live.delete(b.subscriptionId)
     const slot = slots.get(b.x)
@@ -219,6 +232,15 @@ export const createStore = (config: StoreConfig): VendorStore => {
     }
     if (b.kind === 'AXN') slot.exclusive = false
     if (slot.subs.size === 0) slots.delete(b.x)
+  }
+
+  const unbind = (id: string): StoredBinding | undefined => {
+    const b = get(id)
+    if (b !== undefined) {
+      detach(b)
+      compact()
+    }
+    return b
   }
 
   const purge = (): void => {
@@ -339,6 +361,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
     if (change.expiresAt !== undefined && change.expiresAt !== b.expiresAt) {
       b.expiresAt = change.expiresAt
       heap.push(b.expiresAt, id)
+      compact()
     }
     return { ok: true, value: b }
   }
@@ -365,11 +388,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
       purge()
       return expiredIds.has(id)
     },
-    unbind: (id) => {
-      const b = get(id)
-      if (b !== undefined) detach(b)
-      return b
-    },
+    unbind,
     update,
     bindings: () => {
       purge()
