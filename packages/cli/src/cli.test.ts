@@ -328,5 +328,8 @@ describe('pn demo', () => {
     expect(r.stdout).toContain('live bindings left: 0')
     expect(r.stdout).toContain('Summary')
     expect(r.stdout).toContain('A 138****8000 ↔ X ↔ B 139****9000')
+    expect(r.stdout).toMatch(/volcengine +call-ended +138\*{4}8000 → 139\*{4}9000 +42 s, normal/)
+    expect(r.stdout).toMatch(/aliyun +call-ended +136\*{4}6000 → 137\*{4}7000 +30 s, normal/)
+    expect(r.stdout).toContain('problems: 0')
   })
 })

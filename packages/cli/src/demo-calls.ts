@@ -6,15 +6,15 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCallbackHandler, type CallbackRoute, type CallEvent } from '@privacy-number/core'
+import { aliyunCallbackRoute } from '@privacy-number/aliyun'
+import { createCallbackHandler, type CallEvent } from '@privacy-number/core'
 import type { CallbackTargets } from '@privacy-number/emulator'
+import { volcengineCallbackRoute } from '@privacy-number/volcengine'
 
 /** A running receiver. */
 export interface CallReceiver {
   /** What to pass to `startEmulator({ callbacks })`. */
   readonly targets: CallbackTargets
-  /** True when vendor routes are plugged in (the pushes are verified and normalized). */
-  readonly normalizing: boolean
   /** The events received since the last drain. */
   drain(): Promise<ReadonlyArray<CallEvent>>
   /** Pushes the handler refused (bad signature, malformed), as messages. */
@@ -22,23 +22,23 @@ export interface CallReceiver {
   close(): Promise<void>
 }
 
-/** The vendor routes the receiver verifies and decodes pushes with. */
-export type RouteFactory = (config: { readonly authToken: string }) => {
-  readonly volcengine?: CallbackRoute
-  readonly aliyun?: CallbackRoute
-}
-
-const NO_ROUTES: RouteFactory = () => ({})
+// Aliyun pushes carry no type: each message type gets its own path, as a real account would
+// configure them.
+const ALIYUN_PATHS = {
+  '/callbacks/aliyun/start': 'SecretStartReport',
+  '/callbacks/aliyun/report': 'SecretReport',
+  '/callbacks/aliyun/recording': 'SecretRecording',
+} as const
 
 /** Starts the receiver on 127.0.0.1 (an ephemeral port). */
-export async function startCallReceiver(routes: RouteFactory = NO_ROUTES): Promise<CallReceiver> {
+export async function startCallReceiver(): Promise<CallReceiver> {
+  // Volcengine signs every push with the account's callback token; any secret will do here.
   const authToken = randomBytes(16).toString('hex')
   const events: CallEvent[] = []
   const problems: string[] = []
-  const { volcengine, aliyun } = routes({ authToken })
   const handler = createCallbackHandler({
-    ...(volcengine === undefined ? {} : { volcengine }),
-    ...(aliyun === undefined ? {} : { aliyun }),
+    volcengine: volcengineCallbackRoute({ authToken, path: '/callbacks/volcengine' }),
+    aliyun: aliyunCallbackRoute({ paths: ALIYUN_PATHS }),
     onEvents: (es) => void events.push(...es),
     onError: (e, vendor) => void problems.push(`${vendor ?? 'receiver'}: ${e.message}`),
   })
@@ -49,11 +49,14 @@ export async function startCallReceiver(routes: RouteFactory = NO_ROUTES): Promi
   return {
     targets: {
       volcengine: { url: `${base}/callbacks/volcengine`, authToken },
-      aliyun: { url: `${base}/callbacks/aliyun` },
+      aliyun: {
+        SecretStartReport: `${base}/callbacks/aliyun/start`,
+        SecretReport: `${base}/callbacks/aliyun/report`,
+        SecretRecording: `${base}/callbacks/aliyun/recording`,
+      },
     },
-    normalizing: volcengine !== undefined || aliyun !== undefined,
     drain: async () => {
-      // simulateCall awaits its pushes, but the handler may still be inside onEvents.
+      // Aliyun's route answers before onEvents runs: let the handler finish its current push.
       await new Promise((r) => setImmediate(r))
       return events.splice(0, events.length)
     },

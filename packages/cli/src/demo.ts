@@ -62,12 +62,13 @@ const describeEvent = (e: CallEvent): string => {
     e.caller !== undefined && e.callee !== undefined
       ? `${maskPhone(e.caller)} → ${maskPhone(e.callee)}`
       : ''
-  const extra =
-    e.type === 'call-ended'
-      ? `${e.durationSec ?? 0} s, ${e.releaseCause?.category ?? 'unknown'}`
-      : e.type === 'recording-ready'
-        ? (e.recordingUrl ?? '')
-        : ''
+  const extra = [
+    e.durationSec === undefined ? undefined : `${e.durationSec} s`,
+    e.releaseCause?.category,
+    e.recordingUrl,
+  ]
+    .filter((s) => s !== undefined)
+    .join(', ')
   return [e.vendor.padEnd(11), e.type.padEnd(16), who, extra].filter((s) => s !== '').join('  ')
 }
 
@@ -142,18 +143,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         `   routed: ${call.routed ? `yes, to ${maskPhone(call.callee ?? '')}` : 'no'}; ` +
           `${call.events.length} push(es) sent to the local receiver`,
       )
-      if (receiver.normalizing) {
-        const events = await receiver.drain()
-        callEvents = events.length
-        say('   normalized call events:')
-        for (const e of events) say(`     ${describeEvent(e)}`)
-        if (events.length === 0) problems.push('no call events were received')
-        for (const p of receiver.problems()) problems.push(p)
-      } else {
-        // Until both adapters export their callback routes, show what the vendor pushed.
-        say('   vendor pushes (callback parsers not plugged in, so not normalized):')
-        for (const p of call.events) say(`     ${p.vendor} message ${String(p.messageType)}`)
-      }
+      const events = await receiver.drain()
+      callEvents = events.length
+      say('   normalized call events (verified, decoded, one model for both vendors):')
+      for (const e of events) say(`     ${describeEvent(e)}`)
+      if (events.length === 0) problems.push('no call events were received')
+      for (const p of receiver.problems()) problems.push(p)
     } else say('   skipped (no binding)')
 
     // 3. failover -----------------------------------------------------------------------------
@@ -181,6 +176,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           `for ${maskPhone(second.right.a)} ↔ ${maskPhone(second.right.b ?? '')}`,
       )
       if (second.right.vendor !== 'aliyun') problems.push('the failover did not reach aliyun')
+      // The same receiver, the same event model: now Aliyun's receipts, B calling A this time.
+      const call = await emu.simulateCall({ from: PEOPLE.driver2, to: second.right.x })
+      const events = await receiver.drain()
+      callEvents += events.length
+      say(`   the driver calls back through X; ${second.right.vendor}'s receipts, normalized:`)
+      for (const e of events) say(`     ${describeEvent(e)}`)
+      if (!call.routed || events.length === 0)
+        problems.push('the call on aliyun produced no events')
     }
 
     // 4. AXG batch on Aliyun ------------------------------------------------------------------
