@@ -260,7 +260,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     say('')
     say(
       problems.length === 0
-        ? 'Done. Try it yourself: pn bind axb --a 13800138000 --b 13900139000 (see docs/cli.md).'
+        ? 'Done. Next: docs/getting-started.md, then `pn bind axb --a 13800138000 --b 13900139000`.'
         : `Finished with problems: ${problems.join('; ')}`,
     )
   } catch (e) {
