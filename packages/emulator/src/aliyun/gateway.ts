@@ -2,6 +2,7 @@
 // the 15-minute Timestamp window, nonce replay, and the gateway's own error format.
 import { randomUUID } from 'node:crypto'
 import { stringify } from 'lossless-json'
+import { parseQuery } from '../query'
 import type { AcceptedCall, FrontEnd, RawRequest, Reply } from '../server'
 import {
   acs3Signature,
@@ -258,12 +259,12 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
   }
 
   const accept = (req: RawRequest): { call: AliCall } | { reply: Reply } => {
-    const query = [...new URLSearchParams(req.rawQuery)]
+    const query = parseQuery(req.rawQuery)
     const pairs = [...query]
     const type = (header(req, 'content-type') ?? '').toLowerCase()
     // The older SDK (pop-core) POSTs every parameter as a form body.
     if (req.body.length > 0 && !type.includes('json')) {
-      pairs.push(...new URLSearchParams(req.body.toString('utf8')))
+      pairs.push(...parseQuery(req.body.toString('utf8')))
     }
     const authHeader = header(req, 'authorization')
     if (authHeader !== undefined && authHeader.startsWith('ACS3-')) {

@@ -7,9 +7,18 @@ import { createHash, createHmac } from 'node:crypto'
 
 const oneShotHash: typeof nodeCrypto.hash | undefined = nodeCrypto.hash
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/
+const SUB_DELIMS = /[!'()*]/
+
 /** Aliyun's percentEncode: RFC 3986, so `*` is %2A, space %20 and `~` stays literal. */
-export const percentEncode = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+export const percentEncode = (s: string): string => {
+  // Most values (ids, numbers, action names) need no encoding: skip the work on the hot path.
+  if (UNRESERVED.test(s)) return s
+  const e = encodeURIComponent(s)
+  return SUB_DELIMS.test(e)
+    ? e.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    : e
+}
 
 const byKey = (a: readonly [string, string], b: readonly [string, string]): number =>
   a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0

@@ -2,6 +2,7 @@
 // HMAC-SHA256 signature, the clock-skew window, and the vendor's envelope and error statuses.
 import { randomBytes } from 'node:crypto'
 import type { AcceptedCall, FrontEnd, RawRequest, Reply } from '../server'
+import { parseQuery } from '../query'
 import { compactBeijing } from '../time'
 import type { VolcParams } from './params'
 import { createParams } from './params'
@@ -86,8 +87,6 @@ const header = (req: RawRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v.join(', ') : v
 }
 
-const queryPairs = (rawQuery: string): Array<[string, string]> => [...new URLSearchParams(rawQuery)]
-
 /** Builds the Volcengine front end over its action table. */
 export const createVolcFrontEnd = (config: VolcGatewayConfig): FrontEnd<VolcCall> => {
   const gatewayError = (action: string, version: string, code: string, message: string): Reply => {
@@ -101,7 +100,7 @@ export const createVolcFrontEnd = (config: VolcGatewayConfig): FrontEnd<VolcCall
   }
 
   const accept = (req: RawRequest): { call: VolcCall } | { reply: Reply } => {
-    const query = queryPairs(req.rawQuery)
+    const query = parseQuery(req.rawQuery)
     const action = query.find(([k]) => k === 'Action')?.[1] ?? ''
     const version = query.find(([k]) => k === 'Version')?.[1] ?? ''
     const refuse = (code: string, message: string) => ({
@@ -185,7 +184,7 @@ export const createVolcFrontEnd = (config: VolcGatewayConfig): FrontEnd<VolcCall
           // An unparsable body leaves only the query parameters; the action reports what is missing.
         }
       } else {
-        entries.push(...new URLSearchParams(req.body.toString('utf8')))
+        entries.push(...parseQuery(req.body.toString('utf8')))
       }
     }
     return createParams(entries)

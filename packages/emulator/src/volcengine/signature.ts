@@ -17,9 +17,17 @@ export const sha256Hex = (data: string | Buffer): string =>
 const hmac = (key: string | Buffer, data: string): Buffer =>
   createHmac('sha256', key).update(data, 'utf8').digest()
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/
+const SUB_DELIMS = /[!'()*]/
+
 /** RFC 3986 encoding: only A-Z a-z 0-9 - _ . ~ stay literal; space is %20. */
-export const rfc3986 = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+export const rfc3986 = (s: string): string => {
+  if (UNRESERVED.test(s)) return s
+  const e = encodeURIComponent(s)
+  return SUB_DELIMS.test(e)
+    ? e.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    : e
+}
 
 /** The canonical query string: pairs encoded, sorted by key (then value), joined by `&`. */
 export const canonicalQuery = (pairs: ReadonlyArray<readonly [string, string]>): string =>
