@@ -535,6 +535,8 @@ export function createProgram(io: CliIO): Command {
         io.cwd,
         o.out ?? `${file.replace(/\.csv$/i, '')}.results.csv`,
       )
+      if (resultsPath === input)
+        throw invalid('invalid --out: the results file must not be the input file')
       const { SingleBar } = await load.progress()
       const bar = new SingleBar({
         stream: io.stderr,
@@ -593,12 +595,17 @@ export function createProgram(io: CliIO): Command {
             throw invalid(`invalid ${flag}: "${v}" is not a port number (0-65535)`)
           return n
         }
+        const ports = {
+          volcengine: port(o.volcenginePort, '--volcengine-port'),
+          aliyun: port(o.aliyunPort, '--aliyun-port'),
+        }
         const { startEmulator } = await load.emulator()
-        const emu = await startEmulator({
-          ports: {
-            volcengine: port(o.volcenginePort, '--volcengine-port'),
-            aliyun: port(o.aliyunPort, '--aliyun-port'),
-          },
+        const emu = await startEmulator({ ports }).catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'EADDRINUSE')
+            throw invalid(
+              `invalid --volcengine-port/--aliyun-port: a port is already in use (${ports.volcengine}, ${ports.aliyun})`,
+            )
+          throw e
         })
         const v = emu.volcengine
         const a = emu.aliyun
