@@ -196,8 +196,10 @@ export const createStore = (config: StoreConfig): VendorStore => {
   const { vendor, pairCapacity, now } = config
   const expiredMemory = config.expiredMemory ?? 10_000
   const pool = new Map<string, string>()
+  const byCity = new Map<string, string[]>()
   for (const [code, numbers] of Object.entries(config.pool)) {
     for (const x of numbers) pool.set(x, code)
+    byCity.set(code, [...(byCity.get(code) ?? []), ...numbers])
   }
   const live = new Map<string, StoredBinding>()
   const slots = new Map<string, XSlot>()
@@ -284,8 +286,9 @@ export const createStore = (config: StoreConfig): VendorStore => {
     for (const city of sel.cities) {
       if (tried.has(city)) continue
       tried.add(city)
-      for (const [x, code] of pool)
-        if (code === city && fits(x, kind, parties) === undefined) return x
+      for (const x of byCity.get(city) ?? []) {
+        if (fits(x, kind, parties) === undefined) return x
+      }
     }
     if (!sel.anyCity) return undefined
     for (const [x, code] of pool) {

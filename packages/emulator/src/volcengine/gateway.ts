@@ -57,11 +57,23 @@ export interface VolcGatewayConfig {
 const requestIdPrefix = randomBytes(4).toString('hex').toUpperCase()
 let requestCounter = 0
 
+// The timestamp part changes once a second; formatting it per request is wasted work.
+let stampSecond = -1
+let stamp = ''
+
 /** A request id shaped like the vendor's: Beijing timestamp + 18 hex characters. */
-export const volcRequestId = (nowMs: number): string =>
-  compactBeijing(nowMs) +
-  requestIdPrefix +
-  (requestCounter++ % 0x10000000000).toString(16).toUpperCase().padStart(10, '0')
+export const volcRequestId = (nowMs: number): string => {
+  const second = Math.floor(nowMs / 1000)
+  if (second !== stampSecond) {
+    stampSecond = second
+    stamp = compactBeijing(nowMs)
+  }
+  return (
+    stamp +
+    requestIdPrefix +
+    (requestCounter++ % 0x10000000000).toString(16).toUpperCase().padStart(10, '0')
+  )
+}
 
 const envelope = (
   action: string,
