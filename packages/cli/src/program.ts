@@ -15,7 +15,13 @@ import type {
   PrivacyNumberError,
   SelectOptions,
 } from '@privacy-number/core'
-import { readConfigFile, resolveSettings, VENDORS, type Settings } from './config'
+import {
+  configuredVendors,
+  readConfigFile,
+  resolveSettings,
+  VENDORS,
+  type Settings,
+} from './config'
 import { parseDuration } from './duration'
 import { EXIT_CODES, exitCodeOf, type ExitCode } from './exit-codes'
 import type { Session } from './session'
@@ -164,12 +170,16 @@ function makeContext(io: CliIO, cmd: Command): Context {
     settings,
     withSession: async (run) => {
       const s = settings()
-      if (globals.vendor !== undefined && s[globals.vendor as 'volcengine'] === undefined) {
-        const configured = VENDORS.some((v) => s[v] !== undefined)
-        if (configured)
-          throw invalid(
-            `invalid --vendor: ${globals.vendor} is not configured (set its PN_${globals.vendor.toUpperCase()}_* variables or add it to the config file)`,
-          )
+      // With nothing configured the embedded emulator serves both vendors, so any --vendor works.
+      const configured = configuredVendors(s)
+      if (
+        globals.vendor !== undefined &&
+        configured.length > 0 &&
+        !configured.some((v) => v === globals.vendor)
+      ) {
+        throw invalid(
+          `invalid --vendor: ${globals.vendor} is not configured (set its PN_${globals.vendor.toUpperCase()}_* variables or add it to the config file)`,
+        )
       }
       const { openSession } = await load.session()
       const session = await openSession({
