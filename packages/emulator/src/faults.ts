@@ -66,6 +66,9 @@ export const createFaultRegistry = (random: () => number = Math.random): FaultRe
       if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
         throw new RangeError('fault rate must be within 0..1')
       }
+      if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 1)) {
+        throw new RangeError('fault times must be a positive integer')
+      }
       const id = `fault-${next++}`
       rules.push({ id, rule, remaining: rule.times ?? Number.POSITIVE_INFINITY })
       return id
