@@ -40,6 +40,12 @@ describe('pn --help', () => {
     expect(r.stdout).toContain('2 invalid input')
   })
 
+  it('prints its version with --version', async () => {
+    const r = await pn(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
   it.each([
     [
       ['bind', 'axb', '--help'],

@@ -327,6 +327,17 @@ interface UpdateOptions {
   readonly record?: boolean
 }
 
+// package.json sits outside the compiled sources (dist/ and src/ are both one level down).
+function packageVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require(path.join(__dirname, '..', 'package.json')) as { version?: unknown }
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
 /** Builds the `pn` program; `io` receives all output. */
 export function createProgram(io: CliIO): Command {
   const program = new Command('pn')
@@ -343,6 +354,7 @@ export function createProgram(io: CliIO): Command {
     .option('--config <file>', 'JSON config file with credentials (or set PN_CONFIG)')
     .option('--json', 'machine-readable output on stdout')
     .option('--debug', 'print stack traces and retries')
+    .version(packageVersion(), '-V, --version', 'print the version of pn')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
