@@ -162,6 +162,9 @@ describe('fault injection', () => {
     expect(() => registry.inject({ vendor: 'aliyun', rate: 2, fault: { kind: 'reset' } })).toThrow(
       RangeError,
     )
+    expect(() => registry.inject({ vendor: 'aliyun', times: 0, fault: { kind: 'reset' } })).toThrow(
+      RangeError,
+    )
   })
 })
 
