@@ -212,3 +212,34 @@ describe('simulateCall on Aliyun', () => {
     expect(received).toHaveLength(0)
   })
 })
+
+describe('recordings', () => {
+  it('serves the recording URL of a simulated call, and both vendors query it', async () => {
+    await volcBind('BindAXB', {
+      PhoneNoA: '13800000011',
+      PhoneNoB: '13900000011',
+      PhoneNoX: '17000000004',
+    })
+    const call = await emu.simulateCall({ from: '13800000011', to: '17000000004' })
+    const pushed = call.events.find((e) => e.messageType === 3)
+    const url =
+      (JSON.parse(pushed?.body ?? '{}') as { audioRecordUrl?: string }).audioRecordUrl ?? ''
+    const audio = await fetch(url)
+    expect(audio.status).toBe(200)
+    expect(audio.headers.get('content-type')).toBe('audio/mpeg')
+    const volc = await volcCall(emu, 'QueryAudioRecordFileUrl', { CallId: call.callId })
+    expect(volc.json.Result.AudioRecordFileUrl).toBe(url)
+    const ali = await aliCall(emu, 'QueryRecordFileDownloadUrl', {
+      PoolKey: emu.aliyun.poolKey,
+      CallId: call.callId,
+      CallTime: '2030-01-01 08:00:00',
+    })
+    expect(ali.json.DownloadUrl).toBe(`${emu.aliyun.endpoint}/recordings/${call.callId}.mp3`)
+    const epoch = await aliCall(emu, 'QueryRecordFileDownloadUrl', {
+      PoolKey: emu.aliyun.poolKey,
+      CallId: call.callId,
+      CallTime: '1893456000000',
+    })
+    expect(epoch.json.Code).toBe('isv.INVALID_PARAMETERS')
+  })
+})

@@ -212,6 +212,9 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   }
   const faults = createFaultRegistry(options.random)
 
+  // Known once the servers listen; the recording URLs read them lazily.
+  let volcEndpoint = ''
+  let aliEndpoint = ''
   const volcFrontEnd = createVolcFrontEnd({
     accessKeyId: volcCreds.accessKeyId,
     secretAccessKey: volcCreds.secretAccessKey,
@@ -222,6 +225,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       nowMs: clock.nowMs,
       homeCities,
       newGroupId: () => `G${String(72_131_231 + ++volcGroup)}`,
+      recordingBase: () => `${volcEndpoint}/recordings`,
     }),
   })
   const aliFrontEnd = createAliFrontEnd({
@@ -235,6 +239,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       strictCity: options.strictCity ?? false,
       // Above 2^53 on purpose: a client that parses GroupId through a JS number breaks here.
       newGroupId: () => String(20_000_000_000_000_122n + ++aliGroup),
+      recordingBase: () => `${aliEndpoint}/recordings`,
     }),
   })
 
@@ -261,8 +266,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     throw e
   }
   const urlHost = host.includes(':') ? `[${host}]` : host
-  const volcEndpoint = `http://${urlHost}:${volcServer.port}`
-  const aliEndpoint = `http://${urlHost}:${aliServer.port}`
+  volcEndpoint = `http://${urlHost}:${volcServer.port}`
+  aliEndpoint = `http://${urlHost}:${aliServer.port}`
 
   let callbacks: CallbackTargets = options.callbacks ?? {}
   const simulateCall = createCallSimulator({

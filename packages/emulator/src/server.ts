@@ -63,6 +63,11 @@ export interface ServerConfig<C extends AcceptedCall> {
   readonly qps?: number
 }
 
+/** Where the recordings of simulated calls are served (`/recordings/<callId>.mp3`). */
+export const RECORDINGS_PATH = '/recordings/'
+// An ID3 tag and one silent MPEG frame header: enough for a player or a type sniffer.
+const FAKE_MP3 = 'ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0000\u00ff\u00fb\u0090\u0000'
+
 const HTML_ERROR = (status: number): string =>
   `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n`
 
@@ -113,6 +118,10 @@ export const startVendorServer = async <C extends AcceptedCall>(
       rawQuery: q < 0 ? '' : url.slice(q + 1),
       headers: req.headers,
       body,
+    }
+    if (raw.path.startsWith(RECORDINGS_PATH) && (raw.method === 'GET' || raw.method === 'HEAD')) {
+      // The recording URLs of simulated calls resolve, so a demo can fetch them.
+      return send(res, { status: 200, body: FAKE_MP3, contentType: 'audio/mpeg' })
     }
     const accepted = frontEnd.accept(raw)
     if ('reply' in accepted) return send(res, accepted.reply)

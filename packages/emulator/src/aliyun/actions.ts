@@ -21,6 +21,8 @@ export interface AliActionsConfig {
   readonly nowMs: () => number
   /** Strict matching: ExpectCity never falls back to another city. */
   readonly strictCity: boolean
+  /** Base URL of recordings (`…/recordings`), known once the server listens. */
+  readonly recordingBase: () => string
   readonly newGroupId: () => string
 }
 
@@ -457,6 +459,21 @@ export const createAliActions = (config: AliActionsConfig): Record<string, AliAc
       if (!numbers.ok) return { error: numbers.error }
       const r = op(g.value, numbers.value)
       return r.ok ? { payload: {} } : { error: r.error }
+    },
+    QueryRecordFileDownloadUrl: (params) => {
+      const p = bagOfParams(params)
+      const pk = poolKey(p)
+      if (!pk.ok) return { error: pk.error }
+      const callId = p.get('CallId')
+      if (callId === undefined) return invalid('CallId is mandatory')
+      const callTime = p.get('CallTime')
+      // The vendor refuses timestamps here ("CallTime不支持传入时间戳格式"): wall clock only.
+      if (callTime === undefined || parseBeijing(callTime) === undefined) {
+        return invalid('CallTime must be yyyy-MM-dd HH:mm:ss')
+      }
+      return {
+        payload: { DownloadUrl: `${config.recordingBase()}/${encodeURIComponent(callId)}.mp3` },
+      }
     },
     DeleteAxgGroup: (params) => {
       const g = groupOf(bagOfParams(params))

@@ -23,6 +23,8 @@ export interface VolcActionsConfig {
   readonly nowMs: () => number
   readonly homeCities: HomeCityRules
   readonly newGroupId: () => string
+  /** Base URL of recordings (`…/recordings`), known once the server listens. */
+  readonly recordingBase: () => string
 }
 
 /** B number the vendor puts in an AXN bound without B (it reaches nobody). */
@@ -520,6 +522,18 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
         return illegal(`GroupId ${g.value.id} is used by a live binding`)
       store.deleteGroup(g.value.id)
       return { result: { Success: true } }
+    },
+    QueryAudioRecordFileUrl: (p) => {
+      const callId = p.str('CallId')
+      if (callId === undefined) return illegal('CallId is required')
+      const base = `${config.recordingBase()}/${encodeURIComponent(callId)}`
+      return {
+        result: {
+          AudioRecordFileUrl: `${base}.mp3`,
+          AudioRecordLeftFileUrl: '',
+          AudioRecordRightFileUrl: '',
+        },
+      }
     },
     SelectNumber: (p) => {
       const poolCheck = pool(p)
