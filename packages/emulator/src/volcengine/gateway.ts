@@ -34,7 +34,7 @@ export interface VolcCall extends AcceptedCall {
 }
 
 /** Gateway error codes with their status and CodeN (vendor note §6.2). */
-export const VOLC_GATEWAY_ERRORS: Readonly<Record<string, { status: number; codeN: number }>> = {
+export const VOLC_GATEWAY_ERRORS: Readonly<Record<string, { status: number; codeN?: number }>> = {
   MissingParameter: { status: 400, codeN: 100002 },
   MissingAuthenticationToken: { status: 401, codeN: 100003 },
   MissingRequestInfo: { status: 400, codeN: 100004 },
@@ -42,7 +42,8 @@ export const VOLC_GATEWAY_ERRORS: Readonly<Record<string, { status: number; code
   InvalidActionOrVersion: { status: 404, codeN: 100008 },
   InvalidAccessKey: { status: 401, codeN: 100009 },
   SignatureDoesNotMatch: { status: 401, codeN: 100010 },
-  InvalidAuthorization: { status: 400, codeN: 100011 },
+  // The vendor's table gives no CodeN for a malformed Authorization header.
+  InvalidAuthorization: { status: 400 },
   InternalError: { status: 500, codeN: 100014 },
 }
 
@@ -102,11 +103,15 @@ const header = (req: RawRequest, name: string): string | undefined => {
 /** Builds the Volcengine front end over its action table. */
 export const createVolcFrontEnd = (config: VolcGatewayConfig): FrontEnd<VolcCall> => {
   const gatewayError = (action: string, version: string, code: string, message: string): Reply => {
-    const spec = VOLC_GATEWAY_ERRORS[code] ?? { status: 400, codeN: 100001 }
+    const spec = VOLC_GATEWAY_ERRORS[code] ?? { status: 400 }
     return {
       status: spec.status,
       body: envelope(action, version, volcRequestId(config.nowMs()), {
-        error: { CodeN: spec.codeN, Code: code, Message: message },
+        error: {
+          ...(spec.codeN !== undefined ? { CodeN: spec.codeN } : {}),
+          Code: code,
+          Message: message,
+        },
       }),
     }
   }
@@ -227,7 +232,7 @@ export const createVolcFrontEnd = (config: VolcGatewayConfig): FrontEnd<VolcCall
         Code: code,
         Message: message ?? code,
       }
-      if (spec !== undefined) error.CodeN = spec.codeN
+      if (spec?.codeN !== undefined) error.CodeN = spec.codeN
       return {
         status: httpStatus ?? spec?.status ?? 200,
         body: envelope(call.action, VOLC_VERSION, volcRequestId(config.nowMs()), { error }),
