@@ -84,6 +84,12 @@ const createLimiter = (limit: number): (() => boolean) => {
   }
 }
 
+// A bug in the emulator must surface as a 500 the client can see, not a crash or a dead socket.
+const internalError = (e: unknown): Reply => ({
+  status: 500,
+  body: JSON.stringify({ Code: 'InternalError', Message: String(e) }),
+})
+
 const send = (res: ServerResponse, reply: Reply): void => {
   if (res.destroyed) return
   res.writeHead(reply.status, {
@@ -141,7 +147,11 @@ export const startVendorServer = async <C extends AcceptedCall>(
       case 'latency': {
         const timer = setTimeout(() => {
           timers.delete(timer)
-          send(res, frontEnd.execute(call))
+          try {
+            send(res, frontEnd.execute(call))
+          } catch (e) {
+            send(res, internalError(e))
+          }
         }, fault.ms)
         timers.add(timer)
         return
@@ -168,11 +178,7 @@ export const startVendorServer = async <C extends AcceptedCall>(
       try {
         answer(req, res, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
       } catch (e) {
-        // A bug in the emulator must surface as the vendor's 500, not a dead connection.
-        send(res, {
-          status: 500,
-          body: JSON.stringify({ Code: 'InternalError', Message: String(e) }),
-        })
+        send(res, internalError(e))
       }
     })
   })
