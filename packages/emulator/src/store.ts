@@ -73,6 +73,8 @@ export interface NewBinding {
   readonly userData?: string
   readonly record: boolean
   readonly extra?: Record<string, string>
+  /** Volcengine AxConflictAxbFlag=1: an AX and an AXB on one X may not share A. */
+  readonly axConflictsWithAxb?: boolean
 }
 
 /** A change to a live binding; absent fields stay as they are. */
@@ -135,8 +137,26 @@ interface XSlot {
   exclusive: boolean
 }
 
-const partiesOf = (b: { a: string; b?: string }): string[] =>
-  b.b === undefined || b.b === b.a ? [b.a] : [b.a, b.b]
+/** A binding's entries in its X's reuse index. */
+interface PartyShape {
+  readonly kind: BindingKind
+  readonly a: string
+  readonly b?: string | undefined
+}
+
+// Volcengine keeps AX (A alone) apart from two-party bindings unless AxConflictAxbFlag=1 (seed
+// 001: default 0, "not conflicting"), so AX parties live under their own keys.
+const AX = 'ax:'
+const isAx = (b: PartyShape): boolean => b.kind === 'AXB' && b.b === undefined
+
+const partiesOf = (b: PartyShape): string[] => {
+  if (isAx(b)) return [AX + b.a]
+  return b.b === undefined || b.b === b.a ? [b.a] : [b.a, b.b]
+}
+
+/** The other side's keys, checked too when AX and AXB must not share a party. */
+const crossPartiesOf = (b: PartyShape): string[] =>
+  isAx(b) ? [b.a] : partiesOf(b).map((p) => AX + p)
 
 /** A binary min-heap of (expiry, id): expiry checks stay O(log n) with 100k live bindings. */
 const createExpiryHeap = () => {
@@ -299,7 +319,8 @@ export const createStore = (config: StoreConfig): VendorStore => {
 
   const bind = (req: NewBinding): StateResult<StoredBinding> => {
     purge()
-    const parties = partiesOf(req)
+    const parties =
+      req.axConflictsWithAxb === true ? [...partiesOf(req), ...crossPartiesOf(req)] : partiesOf(req)
     let x = req.x
     if (x !== undefined) {
       if (!pool.has(x)) return { ok: false, failure: 'x-not-in-pool' }
@@ -329,7 +350,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
     live.set(binding.subscriptionId, binding)
     const slot = slotOf(x)
     slot.subs.add(binding.subscriptionId)
-    for (const p of parties) slot.parties.set(p, binding.subscriptionId)
+    for (const p of partiesOf(binding)) slot.parties.set(p, binding.subscriptionId)
     if (req.kind === 'AXN') slot.exclusive = true
     heap.push(binding.expiresAt, binding.subscriptionId)
     return { ok: true, value: binding }
@@ -344,7 +365,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
     const b = get(id)
     if (b === undefined) return { ok: false, failure: 'no-number' }
     const slot = slotOf(b.x)
-    const next = { a: change.a ?? b.a, b: change.b ?? b.b }
+    const next = { kind: b.kind, a: change.a ?? b.a, b: change.b ?? b.b }
     for (const p of partiesOf(next)) {
       const holder = slot.parties.get(p)
       if (holder !== undefined && holder !== id) return { ok: false, failure: 'conflict' }

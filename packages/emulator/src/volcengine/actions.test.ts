@@ -451,4 +451,19 @@ describe('Volcengine actions', () => {
     expect(again.json.Result.SubId).toBe(first.json.Result.SubId)
     expect(emu.state.liveCount('volcengine')).toBe(1)
   })
+
+  it('lets an AX and an AXB share A on one X unless AxConflictAxbFlag=1', async () => {
+    const emu = await small()
+    expect(code(await axb(emu, '13800000001', undefined, '17000000001'))).toBeUndefined()
+    expect(code(await axb(emu, '13800000001', '13900000001', '17000000001'))).toBeUndefined()
+    expect(code(await axb(emu, '13800000001', undefined, '17000000001'))).toBe(
+      'ConflictWithExisting',
+    )
+    const strict = await axb(emu, '13800000002', undefined, '17000000002')
+    expect(code(strict)).toBeUndefined()
+    const refused = await axb(emu, '13800000002', '13900000002', '17000000002', {
+      AxConflictAxbFlag: 1,
+    })
+    expect(code(refused)).toBe('ConflictWithExisting')
+  })
 })

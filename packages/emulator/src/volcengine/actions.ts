@@ -224,6 +224,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       expiresAt,
       ...text.value,
       record: record.value,
+      axConflictsWithAxb: p.str('AxConflictAxbFlag') === '1',
     })
     if (!result.ok) return { error: STATE_CODES[result.failure] }
     return { result: bindResult(result.value) }
