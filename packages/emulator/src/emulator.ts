@@ -8,6 +8,7 @@ import { createClock } from './clock'
 import type { Faults } from './faults'
 import { createFaultRegistry } from './faults'
 import type { HomeCityRules } from './phone'
+import type { VendorServer } from './server'
 import { startVendorServer } from './server'
 import type { BindingKind, StoredBinding, StoredGroup, Vendor, VendorStore } from './store'
 import { createStore } from './store'
@@ -251,7 +252,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     faults,
     ...(options.qps?.volcengine !== undefined ? { qps: options.qps.volcengine } : {}),
   })
-  let aliServer
+  let aliServer: VendorServer
   try {
     aliServer = await startVendorServer({
       vendor: 'aliyun',
@@ -288,8 +289,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
 
   const vendorsOf = (vendor?: Vendor): Vendor[] =>
     vendor === undefined ? ['volcengine', 'aliyun'] : [vendor]
-  const closing = { done: undefined as Promise<void> | undefined }
-  const server2 = aliServer
+  let closed: Promise<void> | undefined
+  const servers = [volcServer, aliServer]
   return {
     volcengine: { endpoint: volcEndpoint, ...volcCreds },
     aliyun: { endpoint: aliEndpoint, ...aliCreds },
@@ -305,8 +306,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     },
     clock: { now: clock.now, advance: clock.advance, set: clock.set },
     close: () => {
-      closing.done ??= Promise.all([volcServer.close(), server2.close()]).then(() => undefined)
-      return closing.done
+      closed ??= Promise.all(servers.map((s) => s.close())).then(() => undefined)
+      return closed
     },
   }
 }
