@@ -41,6 +41,12 @@ export interface StoredGroup {
   expiresAt?: number
 }
 
+/** A binding that ended, and how. */
+export interface RetiredBinding {
+  readonly binding: StoredBinding
+  readonly reason: 'unbound' | 'expired'
+}
+
 /** Why a bind or update was refused by the state rules. */
 export type StateFailure =
   | 'x-not-in-pool' // an explicit X the pool does not hold
@@ -99,6 +105,10 @@ export interface VendorStore {
   get(subscriptionId: string): StoredBinding | undefined
   /** True when the id belonged to a binding that expired (recently: the memory is bounded). */
   expired(subscriptionId: string): boolean
+  /** A binding that recently ended (unbound or expired), as it was; the memory is bounded. */
+  retired(subscriptionId: string): RetiredBinding | undefined
+  /** Recently ended bindings, oldest first. */
+  retiredBindings(): ReadonlyArray<RetiredBinding>
   unbind(subscriptionId: string): StoredBinding | undefined
   update(subscriptionId: string, change: BindingChange): StateResult<StoredBinding>
   /** Every live binding, oldest first. */
@@ -125,7 +135,7 @@ export interface StoreConfig {
   readonly pairCapacity: number
   readonly now: () => number
   readonly newSubscriptionId: () => string
-  /** How many expired ids to remember (for "update of an expired binding"). */
+  /** How many ended bindings to remember (Status 0 queries, "update of an expired binding"). */
   readonly expiredMemory?: number
 }
 
@@ -224,7 +234,15 @@ export const createStore = (config: StoreConfig): VendorStore => {
   const live = new Map<string, StoredBinding>()
   const slots = new Map<string, XSlot>()
   const heap = createExpiryHeap()
-  const expiredIds = new Map<string, true>()
+  // Ended bindings, oldest first: vendors still answer for them for a while.
+  const retiredMap = new Map<string, RetiredBinding>()
+  const retire = (binding: StoredBinding, reason: RetiredBinding['reason']): void => {
+    retiredMap.set(binding.subscriptionId, { binding, reason })
+    if (retiredMap.size > expiredMemory) {
+      const oldest = retiredMap.keys().next().value
+      if (oldest !== undefined) retiredMap.delete(oldest)
+    }
+  }
   const groupMap = new Map<string, StoredGroup>()
 
   const slotOf = (x: string): XSlot => {
@@ -260,6 +278,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
     const b = get(id)
     if (b !== undefined) {
       detach(b)
+      retire(b, 'unbound')
       compact()
     }
     return b
@@ -276,11 +295,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
       // Stale heap entries (unbound, or expiry moved by an update) are skipped.
       if (b === undefined || b.expiresAt !== top) continue
       detach(b)
-      expiredIds.set(id, true)
-      if (expiredIds.size > expiredMemory) {
-        const oldest = expiredIds.keys().next().value
-        if (oldest !== undefined) expiredIds.delete(oldest)
-      }
+      retire(b, 'expired')
     }
   }
 
@@ -410,7 +425,15 @@ export const createStore = (config: StoreConfig): VendorStore => {
     get,
     expired: (id) => {
       purge()
-      return expiredIds.has(id)
+      return retiredMap.get(id)?.reason === 'expired'
+    },
+    retired: (id) => {
+      purge()
+      return retiredMap.get(id)
+    },
+    retiredBindings: () => {
+      purge()
+      return [...retiredMap.values()]
     },
     unbind,
     update,

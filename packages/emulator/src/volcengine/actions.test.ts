@@ -148,7 +148,9 @@ describe('Volcengine binding rules', () => {
     emu.clock.advance(121_000)
     expect(emu.state.liveCount('volcengine')).toBe(0)
     const q = await call(emu, 'QuerySubscription', { SubId: res.json.Result.SubId })
-    expect(code(q)).toBe('SubscriptionEmpty')
+    expect(q.json.Result.Status).toBe(0)
+    const unbind = await call(emu, 'UnbindAXB', { SubId: res.json.Result.SubId })
+    expect(code(unbind)).toBe('SubscriptionEmpty')
   })
 })
 
@@ -436,6 +438,13 @@ describe('Volcengine actions', () => {
       Status: 0,
     })
     expect(unbound.json.Result.Total).toBe(0)
+    await call(emu, 'UnbindAXB', { SubId: page.json.Result.Records[0].SubId })
+    const after = await call(emu, 'QuerySubscriptionForList', {
+      PhoneNoA: '13800000001',
+      Status: 0,
+    })
+    expect(after.json.Result.Total).toBe(1)
+    expect(after.json.Result.Records[0].Status).toBe(0)
   })
 
   it('answers a repeated IdempotentId with the binding it already made', async () => {
@@ -465,5 +474,15 @@ describe('Volcengine actions', () => {
       AxConflictAxbFlag: 1,
     })
     expect(code(refused)).toBe('ConflictWithExisting')
+  })
+
+  it('reports a recently unbound binding with Status 0, an unknown one as SubscriptionEmpty', async () => {
+    const emu = await small()
+    const subId = (await axb(emu, '13800000001', '13900000001', '17000000001')).json.Result.SubId
+    await call(emu, 'UnbindAXB', { SubId: subId })
+    const q = await call(emu, 'QuerySubscription', { SubId: subId })
+    expect(q.json.Result).toMatchObject({ SubId: subId, Status: 0 })
+    expect(code(await call(emu, 'UnbindAXB', { SubId: subId }))).toBe('SubscriptionEmpty')
+    expect(code(await call(emu, 'QuerySubscription', { SubId: 'S999' }))).toBe('SubscriptionEmpty')
   })
 })

@@ -359,7 +359,11 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       return { result: shape === 'bool' ? true : { Success: true } }
     }
 
-  const subscription = (b: StoredBinding, timesAsStrings: boolean): Record<string, unknown> => {
+  const subscription = (
+    b: StoredBinding,
+    timesAsStrings: boolean,
+    status: 0 | 1 = 1,
+  ): Record<string, unknown> => {
     const enable = Math.floor(b.createdAt / 1000)
     const expire = Math.floor(b.expiresAt / 1000)
     const out: Record<string, unknown> = {
@@ -367,7 +371,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       PhoneNoA: b.a,
       PhoneNoB: b.b ?? b.placeholderB ?? '',
       PhoneNoX: b.x,
-      Status: 1,
+      Status: status,
       RecordFlag: b.record ? 1 : 0,
       EnableTime: timesAsStrings ? String(enable) : enable,
       ExpireTime: timesAsStrings ? String(expire) : expire,
@@ -456,8 +460,13 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
     },
     QuerySubscription: (p) => {
       const t = target(p, ['AXB', 'AXN', 'AXG'])
-      if (!t.ok) return { error: t.error }
-      return { result: subscription(t.value, false) }
+      if (t.ok) return { result: subscription(t.value, false) }
+      // A binding that recently ended is still reported, with Status 0 (unbound).
+      const ended = store.retired(p.str('SubId') ?? '')
+      if (t.error.code === 'SubscriptionEmpty' && ended !== undefined) {
+        return { result: subscription(ended.binding, false, 0) }
+      }
+      return { error: t.error }
     },
     QuerySubscriptionForList: (p) => {
       const poolCheck = pool(p)
@@ -474,15 +483,21 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) {
         return illegal('Offset and Limit must be non-negative integers')
       }
-      // Only live bindings are kept, so a Status filter other than 1 matches nothing.
-      const status = p.str('Status')
-      const matching =
-        status !== undefined && status !== '1'
-          ? []
-          : store.bindings().filter((b) => filters.every(([f, v]) => b[f] === v))
+      // Live bindings unless Status=0 asks for the (recently) ended ones; 2 (error) never occurs.
+      const status = p.str('Status') ?? '1'
+      const candidates: ReadonlyArray<StoredBinding> =
+        status === '1'
+          ? store.bindings()
+          : status === '0'
+            ? store.retiredBindings().map((r) => r.binding)
+            : []
+      const matching = candidates.filter((b) => filters.every(([f, v]) => b[f] === v))
+      const shownStatus = status === '0' ? 0 : 1
       return {
         result: {
-          Records: matching.slice(offset, offset + limit).map((b) => subscription(b, true)),
+          Records: matching
+            .slice(offset, offset + limit)
+            .map((b) => subscription(b, true, shownStatus)),
           Offset: offset,
           Limit: limit,
           Total: matching.length,
