@@ -197,6 +197,24 @@ describe('runCli', () => {
     )
   })
 
+  it('draws a progress bar on stderr when stderr is a terminal', async () => {
+    writeFileSync(path.join(dir, 'tty.csv'), 'kind,a\nAXN,13100131000\nAXN,13200132000\n')
+    const out = capture()
+    const err = capture()
+    const tty = Object.assign(err.stream, { isTTY: true, columns: 120 })
+    const code = await runCli(['batch', 'tty.csv'], {
+      stdout: out.stream,
+      stderr: tty,
+      env: envOf(emu),
+      cwd: dir,
+      now: () => new Date(),
+      untilStopped: () => Promise.resolve(),
+    })
+    expect(code).toBe(0)
+    expect(err.text()).toContain('2/2 rows | 2 bound, 0 failed')
+    expect(out.text()).not.toContain('rows |')
+  })
+
   it('starts the emulator, prints how to use it, writes a config and stops when asked', async () => {
     const config = path.join(dir, 'emu.json')
     const r = await run(['emulator', '--write-config', config], { cwd: dir })
