@@ -508,6 +508,39 @@ describe('validation sends nothing', () => {
 // other operations
 // ---------------------------------------------------------------------------------------------
 
+describe('recordingUrl', () => {
+  it('asks QueryAudioRecordFileUrl by GET with CallId in the signed query', async () => {
+    const { transport, sent } = fake(() => ({
+      result: { AudioRecordFileUrl: 'https://rec.example/c1.mp3' },
+    }))
+    const p = createVolcengineProvider(options(transport))
+    expect(right(await p.recordingUrl!({ callId: 'c1' })())).toBe('https://rec.example/c1.mp3')
+    expect(sent[0]!.action).toBe('QueryAudioRecordFileUrl')
+    expect(sent[0]!.req.method).toBe('GET')
+    expect(new URL(sent[0]!.req.url).searchParams.get('CallId')).toBe('c1')
+    expect(sent[0]!.req.headers.Authorization).toMatch(/^HMAC-SHA256 Credential=AKLTtest\//)
+  })
+
+  it('falls back to the left track, and answers BindingNotFound when there is no file', async () => {
+    const left1 = fake(() => ({ result: { AudioRecordLeftFileUrl: 'https://rec.example/l.wav' } }))
+    const p1 = createVolcengineProvider(options(left1.transport))
+    expect(right(await p1.recordingUrl!({ callId: 'c2' })())).toBe('https://rec.example/l.wav')
+    const none = fake(() => ({ result: {} }))
+    const p2 = createVolcengineProvider(options(none.transport))
+    expect(left(await p2.recordingUrl!({ callId: 'c3' })())._tag).toBe('BindingNotFound')
+  })
+
+  it('refuses an empty callId without sending anything', async () => {
+    const { transport, sent } = fake(() => ({ result: {} }))
+    const p = createVolcengineProvider(options(transport))
+    expect(left(await p.recordingUrl!({ callId: ' ' })())).toMatchObject({
+      _tag: 'InvalidArgument',
+      field: 'callId',
+    })
+    expect(sent).toHaveLength(0)
+  })
+})
+
 describe('unbind', () => {
   it.each([
     ['AXB', 'UnbindAXB'],

@@ -53,6 +53,7 @@ import {
   encodeBody,
   OperationResult,
   readResponse,
+  RecordingUrlResult,
   Subscription,
   SubscriptionPage,
   UpgradeResult,
@@ -118,6 +119,7 @@ export const VOLCENGINE_CAPABILITIES: ProviderCapabilities = {
     'updateGroup',
     'deleteGroup',
     'findBindings',
+    'recordingUrl',
   ],
   axbWithoutB: true,
   // The vendor binds a placeholder B, which risks being blacklisted (seed 002).
@@ -707,6 +709,29 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
       }),
     )
 
+  // QueryAudioRecordFileUrl is a GET action (GO2 api_query_audio_record_file_url.go): CallId in
+  // the query string. No file yet (or none at all) is BindingNotFound.
+  const recordingUrl: NonNullable<Provider['recordingUrl']> = (call) =>
+    typeof call?.callId !== 'string' || call.callId.trim() === ''
+      ? TE.left(invalidArgument('callId', 'callId must be a non-empty string'))
+      : pipe(
+          send(
+            { action: 'QueryAudioRecordFileUrl', params: { CallId: call.callId } },
+            RecordingUrlResult,
+            'GET',
+          ),
+          TE.chainEitherK((r) => {
+            const url = r.AudioRecordFileUrl ?? r.AudioRecordLeftFileUrl
+            return url !== undefined && url !== ''
+              ? E.right(url)
+              : E.left(
+                  makeError('BindingNotFound', 'volcengine has no recording for this call', {
+                    vendor: VENDOR,
+                  }),
+                )
+          }),
+        )
+
   const bindBatch: Provider['bindBatch'] = (reqs) =>
     Array.isArray(reqs)
       ? mapWithConcurrency(reqs, concurrency, bind, (e) =>
@@ -727,6 +752,7 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
     updateGroup,
     deleteGroup,
     findBindings,
+    recordingUrl,
     close: async () => {
       await transport.close?.()
     },

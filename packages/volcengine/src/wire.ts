@@ -148,6 +148,13 @@ export const UpgradeResult = t.type({ SubId: Str })
 /** CreateAXGGroup's result. */
 export const CreateGroupResult = t.type({ GroupId: Str })
 
+/** QueryAudioRecordFileUrl's result (D:173365): the mixed file, and split tracks if recorded so. */
+export const RecordingUrlResult = t.partial({
+  AudioRecordFileUrl: t.string,
+  AudioRecordLeftFileUrl: t.string,
+  AudioRecordRightFileUrl: t.string,
+})
+
 // ---------------------------------------------------------------------------------------------
 // responses
 // ---------------------------------------------------------------------------------------------
