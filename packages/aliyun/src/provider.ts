@@ -57,6 +57,7 @@ import {
   DetailAnswer,
   EmptyAnswer,
   params,
+  RecordUrlAnswer,
   RemainAnswer,
   type BindWire,
 } from './wire'
@@ -92,6 +93,7 @@ export interface AliyunProviderOptions {
 /** The Aliyun provider: a `Provider` plus `close()` to release pooled sockets. */
 export interface AliyunProvider extends Provider {
   readonly remainingNumbers: NonNullable<Provider['remainingNumbers']>
+  readonly recordingUrl: NonNullable<Provider['recordingUrl']>
   close(): Promise<void>
 }
 
@@ -113,6 +115,7 @@ export const ALIYUN_CAPABILITIES: ProviderCapabilities = {
     'updateGroup',
     'deleteGroup',
     'remainingNumbers',
+    'recordingUrl',
   ],
   // DOC19 and the metadata's docRequired mark PhoneNoB required for BindAxb.
   axbWithoutB: false,
@@ -719,6 +722,29 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
       ),
     )
 
+  // QueryRecordFileDownloadUrl refuses timestamps ("CallTime不支持传入时间戳格式"): the call time
+  // travels as Beijing wall-clock time. The URL it answers is valid for 2 hours.
+  const recordingUrl = (c: {
+    readonly callId: string
+    readonly callTime?: Date
+  }): TE.TaskEither<PrivacyNumberError, string> => {
+    if (typeof c?.callId !== 'string' || c.callId.trim() === '')
+      return TE.left(invalidArgument('callId', 'callId must be a non-empty string'))
+    if (!(c.callTime instanceof Date) || Number.isNaN(c.callTime.getTime()))
+      return TE.left(
+        invalidArgument('callTime', 'callTime is required: Aliyun finds a recording by call time'),
+      )
+    return pipe(
+      call(
+        'QueryRecordFileDownloadUrl',
+        params({ PoolKey: poolKey, CallId: c.callId, CallTime: formatBeijing(c.callTime) }),
+        RecordUrlAnswer,
+        'recordingUrl',
+      ),
+      TE.map((a) => a.DownloadUrl),
+    )
+  }
+
   const provider: AliyunProvider = {
     specificationVersion: 'v1',
     vendor: VENDOR,
@@ -732,6 +758,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
     updateGroup,
     deleteGroup,
     remainingNumbers,
+    recordingUrl,
     close: async () => {
       await transport.close?.()
     },

@@ -94,6 +94,8 @@ export interface VolcengineProviderOptions {
 /** The Volcengine provider: a `Provider` plus `close()` to release pooled sockets. */
 export interface VolcengineProvider extends Provider {
   readonly vendor: 'volcengine'
+  readonly findBindings: NonNullable<Provider['findBindings']>
+  readonly recordingUrl: NonNullable<Provider['recordingUrl']>
   /** Closes the transport's keep-alive sockets. */
   close(): Promise<void>
 }

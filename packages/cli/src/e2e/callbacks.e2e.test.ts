@@ -100,6 +100,11 @@ describe('call events from the emulator through the receiver', () => {
     })
     expect(received.find((e) => e.type === 'recording-ready')?.recordingUrl).toMatch(/^https?:\/\//)
     expect(rejected).toEqual([])
+    // And the recording can be fetched again later by call id (QueryAudioRecordFileUrl).
+    const volc = createVolcengineProvider({ ...emu.volcengine })
+    const url = await volc.recordingUrl({ callId: call.callId })()
+    await volc.close()
+    expect(E.isRight(url) && url.right).toMatch(new RegExp(`${call.callId}`))
   })
 
   it('delivers each event once even when the vendor pushes twice', async () => {
@@ -141,6 +146,13 @@ describe('call events from the emulator through the receiver', () => {
       durationSec: 15,
     })
     expect(ended?.endedAt).toBeInstanceOf(Date)
+    // The recording's download URL, asked by call id and call time (sent as Beijing time).
+    const recording = received.find((e) => e.type === 'recording-ready')
+    if (recording === undefined) throw new Error('no recording-ready event')
+    const again = createAliyunProvider({ ...emu.aliyun })
+    const url = await again.recordingUrl({ callId: recording.callId, callTime: recording.at })()
+    await again.close()
+    expect(E.isRight(url) && url.right).toMatch(/\.mp3$/)
   })
 
   it('rejects a forged push with 401 and hands nothing over', async () => {
