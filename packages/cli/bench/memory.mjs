@@ -46,6 +46,8 @@ while (done < pairs && performance.now() < deadline) {
   done += r.ok + r.failed
   failed += r.failed
   firstError ??= r.firstError
+  // RSS after a full GC at each tenth: a leak shows as a steady climb, page reuse as a plateau.
+  gc()
   samples.push(mb(process.memoryUsage().rss))
 }
 const seconds = (performance.now() - t0) / 1000
@@ -62,6 +64,8 @@ process.stdout.write(
     rssStartMb: mb(start.rss),
     rssEndMb: mb(end.rss),
     rssGrowthMb: mb(end.rss - start.rss),
+    // From the first tenth's post-GC sample to the end: growth once the run's pages are in use.
+    rssGrowthAfterFirstTenthMb: samples.length > 1 ? round(mb(end.rss) - samples[0], 1) : 0,
     heapGrowthMb: mb(end.heapUsed - start.heapUsed),
     rssSamplesMb: samples,
   })}\n`,
