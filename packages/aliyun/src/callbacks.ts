@@ -11,6 +11,7 @@ import {
   parseBeijing,
   type CallbackRoute,
   parseJsonLossless,
+  StringOrNumber,
   type CallbackRejected,
   type CallEvent,
   type CallEventType,
@@ -79,39 +80,26 @@ export const ALIYUN_UNCONNECTED_CAUSES: Readonly<Record<string, ReleaseCategory>
 // codecs
 // ---------------------------------------------------------------------------------------------
 
-/** A value the vendor sends as a JSON string or a number (the samples do both). */
-const Scalar = new t.Type<string, string, unknown>(
-  'Scalar',
-  (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string'
-      ? t.success(u)
-      : typeof u === 'number' && Number.isFinite(u)
-        ? t.success(String(u))
-        : t.failure(u, c, 'must be a string or a number'),
-  (s) => s,
-)
-
 const Receipt = t.intersection([
-  t.type({ call_id: Scalar }),
+  t.type({ call_id: StringOrNumber }),
   t.partial({
-    phone_no: Scalar,
-    secret_no: Scalar,
-    peer_no: Scalar,
-    out_id: Scalar,
-    sub_id: Scalar,
-    subs_id: Scalar,
-    id: Scalar,
-    pool_key: Scalar,
-    call_type: Scalar,
-    call_time: Scalar,
-    ring_time: Scalar,
-    start_time: Scalar,
-    release_time: Scalar,
-    release_cause: Scalar,
-    unconnected_cause: Scalar,
-    control_msg: Scalar,
-    record_url: Scalar,
+    phone_no: StringOrNumber,
+    secret_no: StringOrNumber,
+    peer_no: StringOrNumber,
+    out_id: StringOrNumber,
+    sub_id: StringOrNumber,
+    subs_id: StringOrNumber,
+    id: StringOrNumber,
+    pool_key: StringOrNumber,
+    call_type: StringOrNumber,
+    call_time: StringOrNumber,
+    ring_time: StringOrNumber,
+    start_time: StringOrNumber,
+    release_time: StringOrNumber,
+    release_cause: StringOrNumber,
+    unconnected_cause: StringOrNumber,
+    control_msg: StringOrNumber,
+    record_url: StringOrNumber,
   }),
 ])
 type Receipt = t.TypeOf<typeof Receipt>

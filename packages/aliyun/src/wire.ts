@@ -5,6 +5,8 @@
  */
 import {
   formatBeijing,
+  IdString,
+  NumberLike,
   parseJsonLossless,
   type PrivacyNumberError,
   type RawResponse,
@@ -18,35 +20,6 @@ import type { Param } from './signer'
 // ---------------------------------------------------------------------------------------------
 // codecs
 // ---------------------------------------------------------------------------------------------
-
-/**
- * An id the vendor sends as a JSON string or an integer (GroupId is an int64 number; beyond
- * 2^53 the lossless parser already hands it over as its exact decimal string).
- */
-export const IdString = new t.Type<string, string, unknown>(
-  'IdString',
-  (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string'
-      ? t.success(u)
-      : typeof u === 'number' && Number.isSafeInteger(u)
-        ? t.success(String(u))
-        : t.failure(u, c, 'must be an id (string or integer)'),
-  (s) => s,
-)
-
-/** A number the vendor may also send as a decimal string. */
-export const NumberLike = new t.Type<number, number, unknown>(
-  'NumberLike',
-  (u): u is number => typeof u === 'number',
-  (u, c) =>
-    typeof u === 'number'
-      ? t.success(u)
-      : typeof u === 'string' && /^-?\d+$/.test(u)
-        ? t.success(Number(u))
-        : t.failure(u, c, 'must be a number'),
-  (n) => n,
-)
 
 /** Code/Message/RequestId, on every answer (business and gateway). */
 export const Envelope = t.intersection([

@@ -10,6 +10,8 @@ import {
   fromEpoch,
   type CallbackRoute,
   parseJsonLossless,
+  StringOrNumber,
+  IntegerLike,
   type CallbackRejected,
   type CallEvent,
   type CallEventType,
@@ -17,7 +19,6 @@ import {
 } from '@privacy-number/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { IntLike } from './wire'
 
 const VENDOR = 'volcengine'
 
@@ -90,53 +91,40 @@ export const VOLCENGINE_CALL_RESULTS: Readonly<Record<number, ReleaseCategory>> 
 // codecs
 // ---------------------------------------------------------------------------------------------
 
-/** A string, or a number where the docs say string (ids, phone numbers). */
-const Text = new t.Type<string, string, unknown>(
-  'Text',
-  (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string'
-      ? t.success(u)
-      : typeof u === 'number' && Number.isFinite(u)
-        ? t.success(String(u))
-        : t.failure(u, c),
-  t.identity,
-)
-
 const Parties = t.partial({
-  caller: Text,
-  callee: Text,
-  phoneNoX: Text,
-  phoneNoA: Text,
-  phoneNoB: Text,
-  subscriptionId: Text,
+  caller: StringOrNumber,
+  callee: StringOrNumber,
+  phoneNoX: StringOrNumber,
+  phoneNoA: StringOrNumber,
+  phoneNoB: StringOrNumber,
+  subscriptionId: StringOrNumber,
   userData: t.union([t.string, t.null]),
   outId: t.union([t.string, t.null]),
 })
 
-const Kind = t.type({ messageType: IntLike })
+const Kind = t.type({ messageType: IntegerLike })
 
 const StatusRecord = t.intersection([
-  t.type({ callId: Text, eventType: IntLike, eventTime: IntLike }),
+  t.type({ callId: StringOrNumber, eventType: IntegerLike, eventTime: IntegerLike }),
   Parties,
 ])
 
 const CdrRecord = t.intersection([
-  t.type({ callId: Text }),
+  t.type({ callId: StringOrNumber }),
   t.partial({
-    beginCallTime: IntLike,
-    ringTime: IntLike,
-    startTime: IntLike,
-    endTime: IntLike,
-    cdrCreateTime: IntLike,
-    callDuration: IntLike,
-    callResult: IntLike,
+    beginCallTime: IntegerLike,
+    ringTime: IntegerLike,
+    startTime: IntegerLike,
+    endTime: IntegerLike,
+    cdrCreateTime: IntegerLike,
+    callDuration: IntegerLike,
+    callResult: IntegerLike,
   }),
   Parties,
 ])
 
 const RecordingRecord = t.intersection([
-  t.type({ callId: Text }),
+  t.type({ callId: StringOrNumber }),
   t.partial({
     audioRecordUrl: t.union([t.string, t.null]),
     audioRecordLeftUrl: t.union([t.string, t.null]),

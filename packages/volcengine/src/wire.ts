@@ -4,9 +4,11 @@
  * answer into either a decoded `Result` or an error of the union. All pure.
  */
 import {
+  IntegerLike,
   invalidResponse,
   makeError,
   parseJsonLossless,
+  StringOrNumber,
   type PrivacyNumberError,
   type RawResponse,
 } from '@privacy-number/core'
@@ -72,43 +74,17 @@ export const Envelope = t.intersection([
   t.partial({ Result: t.unknown }),
 ])
 
-/** A string, or a number given where the docs say string (ids, city codes). */
-const Str = new t.Type<string, string, unknown>(
-  'StringOrNumber',
-  (u): u is string => typeof u === 'string',
-  (u, c) =>
-    typeof u === 'string'
-      ? t.success(u)
-      : typeof u === 'number' && Number.isFinite(u)
-        ? t.success(String(u))
-        : t.failure(u, c),
-  t.identity,
-)
-
-/** An integer given as a JSON number or a decimal string (list records type times as strings). */
-export const IntLike = new t.Type<number, number, unknown>(
-  'IntegerOrDecimalString',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u),
-  (u, c) =>
-    typeof u === 'number' && Number.isInteger(u)
-      ? t.success(u)
-      : typeof u === 'string' && /^-?\d+$/.test(u.trim())
-        ? t.success(Number(u.trim()))
-        : t.failure(u, c),
-  t.identity,
-)
-
 /** The shared bind result (GO `SecretBindResult`; seeds 000–002). */
 export const BindResult = t.intersection([
-  t.type({ SubId: Str, PhoneNoX: Str }),
+  t.type({ SubId: StringOrNumber, PhoneNoX: StringOrNumber }),
   t.partial({
-    Status: IntLike,
-    PhoneNoXCityCode: t.union([Str, t.null]),
-    PhoneNoA: t.union([Str, t.null]),
-    PhoneNoACityCode: t.union([Str, t.null]),
-    PhoneNoB: t.union([Str, t.null]),
-    PhoneNoBCityCode: t.union([Str, t.null]),
-    GroupId: t.union([Str, t.null]),
+    Status: IntegerLike,
+    PhoneNoXCityCode: t.union([StringOrNumber, t.null]),
+    PhoneNoA: t.union([StringOrNumber, t.null]),
+    PhoneNoACityCode: t.union([StringOrNumber, t.null]),
+    PhoneNoB: t.union([StringOrNumber, t.null]),
+    PhoneNoBCityCode: t.union([StringOrNumber, t.null]),
+    GroupId: t.union([StringOrNumber, t.null]),
   }),
 ])
 /** A decoded bind result. */
@@ -119,14 +95,20 @@ export const OperationResult = t.union([t.boolean, t.type({ Success: t.boolean }
 
 /** One binding as QuerySubscription / QuerySubscriptionForList report it (note §3.10). */
 export const Subscription = t.intersection([
-  t.type({ SubId: Str, PhoneNoA: Str, PhoneNoX: Str, Status: IntLike, ExpireTime: IntLike }),
+  t.type({
+    SubId: StringOrNumber,
+    PhoneNoA: StringOrNumber,
+    PhoneNoX: StringOrNumber,
+    Status: IntegerLike,
+    ExpireTime: IntegerLike,
+  }),
   t.partial({
-    PhoneNoB: t.union([Str, t.null]),
-    EnableTime: t.union([IntLike, t.null]),
-    RecordFlag: t.union([IntLike, t.null]),
+    PhoneNoB: t.union([StringOrNumber, t.null]),
+    EnableTime: t.union([IntegerLike, t.null]),
+    RecordFlag: t.union([IntegerLike, t.null]),
     UserData: t.union([t.string, t.null]),
     OutId: t.union([t.string, t.null]),
-    GroupId: t.union([Str, t.null]),
+    GroupId: t.union([StringOrNumber, t.null]),
   }),
 ])
 /** A decoded subscription. */
@@ -134,19 +116,19 @@ export type Subscription = t.TypeOf<typeof Subscription>
 
 /** QuerySubscriptionForList's page. */
 export const SubscriptionPage = t.intersection([
-  t.type({ Total: IntLike }),
+  t.type({ Total: IntegerLike }),
   t.partial({
     Records: t.union([t.array(Subscription), t.null]),
-    Offset: IntLike,
-    Limit: IntLike,
+    Offset: IntegerLike,
+    Limit: IntegerLike,
   }),
 ])
 
 /** UpgradeAXToAXB's result (note §3.5): the bind result without Status. */
-export const UpgradeResult = t.type({ SubId: Str })
+export const UpgradeResult = t.type({ SubId: StringOrNumber })
 
 /** CreateAXGGroup's result. */
-export const CreateGroupResult = t.type({ GroupId: Str })
+export const CreateGroupResult = t.type({ GroupId: StringOrNumber })
 
 /** QueryAudioRecordFileUrl's result (D:173365): the mixed file, and split tracks if recorded so. */
 export const RecordingUrlResult = t.partial({
