@@ -6,11 +6,13 @@
 // client is what gets measured. Throughput rounds are interleaved (A B C … A B C …) and medians
 // reported. Human-readable lines come first; the LAST line of stdout is one JSON object.
 //
-// Options: --quick (under 60 s), --only <scenario> (one throughput scenario, for --cpu-prof),
-// --rounds N, --duration MS (per throughput round), --no-pin.
+// Options: --quick (under 60 s), --only <scenario>[,<scenario>…] (throughput only, e.g. for
+// --cpu-prof), --rounds N, --duration MS (per throughput round), --no-pin, and the diagnostic
+// --what-if-fast-time (see profile.mjs: never part of a reported run).
 import { performance } from 'node:perf_hooks'
 import { URL } from 'node:url'
 import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -35,6 +37,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string' },
     duration: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
+    'what-if-fast-time': { type: 'boolean', default: false },
   },
   allowPositionals: true, // `pnpm bench -- --quick` may pass a bare `--`
 })
@@ -95,6 +98,18 @@ async function main() {
   const t0 = performance.now()
   const loadBefore = os.loadavg()[0]
   const { core, aliyun, volcengine } = await loadLibrary()
+  if (opts['what-if-fast-time']) {
+    // Diagnostic only: core's formatBeijing replaced by UTC+8 arithmetic in this process, to
+    // measure what that fix (docs/benchmarks.md, item 1) would gain. Said loudly in the output.
+    const require = createRequire(import.meta.url)
+    const time = require(require.resolve('@privacy-number/core').replace(/index\.js$/, 'time.js'))
+    const pad = (n) => String(n).padStart(2, '0')
+    time.formatBeijing = (instant) => {
+      const d = new Date(instant.getTime() + 8 * 3600_000)
+      return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+    }
+    console.log('WHAT-IF RUN: core formatBeijing patched in this process; not a benchmark result')
+  }
   const cpuModel =
     /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model
   console.log(
@@ -120,7 +135,7 @@ async function main() {
   const wallS = (performance.now() - t0) / 1000
   printSummary(results, cfg, wallS)
   const json = {
-    mode: cfg.mode,
+    mode: opts['what-if-fast-time'] ? `${cfg.mode}-what-if-fast-time` : cfg.mode,
     node: process.version,
     cores: os.cpus().length,
     pinned: pinning,
@@ -358,7 +373,9 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
   const selected =
     opts.only === undefined
       ? scenarios
-      : scenarios.filter((s) => s.key === opts.only || s.key === `${opts.only}Rps`)
+      : scenarios.filter((s) =>
+          opts.only.split(',').some((o) => s.key === o || s.key === `${o}Rps`),
+        )
   if (selected.length === 0) {
     console.error(
       `--only: no scenario ${opts.only}; one of ${scenarios.map((s) => s.key).join(', ')}`,
