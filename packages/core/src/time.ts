@@ -4,7 +4,7 @@
  * from the host's zone, so the same request gives the same string under any `TZ`.
  */
 import { TZDate } from '@date-fns/tz'
-import { format, getUnixTime, isValid, parse } from 'date-fns'
+import { format, getUnixTime } from 'date-fns'
 
 /** The IANA zone of Beijing time. */
 export const BEIJING_ZONE = 'Asia/Shanghai'
@@ -13,21 +13,41 @@ export const BEIJING_ZONE = 'Asia/Shanghai'
  * `BEIJING_ZONE`, whose history has DST (1986–1991) and pre-1949 local mean time.
  */
 export const BEIJING_OFFSET = '+08:00'
+// The same fixed offset as an IANA zone name. @date-fns/tz hands a zone to Intl; Node's Intl
+// refuses an offset string like '+08:00', and the library's fallback throws and catches on every
+// call (measured ≈ 180 µs per format, half of an Aliyun bind's CPU). 'Etc/GMT-8' is UTC+8 with
+// no DST (POSIX sign convention), cached by Intl: ≈ 10 µs.
+const FIXED_BEIJING_ZONE = 'Etc/GMT-8'
+const BEIJING_OFFSET_MS = 8 * 3_600_000
 const PATTERN = 'yyyy-MM-dd HH:mm:ss'
-const SHAPE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
+const SHAPE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
 
 /** Formats an instant as Beijing wall-clock time, `yyyy-MM-dd HH:mm:ss`. */
 export function formatBeijing(instant: Date): string {
-  return format(new TZDate(instant.getTime(), BEIJING_OFFSET), PATTERN)
+  return format(new TZDate(instant.getTime(), FIXED_BEIJING_ZONE), PATTERN)
 }
 
 /** Reads a `yyyy-MM-dd HH:mm:ss` Beijing wall-clock string; undefined if malformed or invalid. */
 export function parseBeijing(text: string): Date | undefined {
-  if (!SHAPE.test(text)) return undefined
-  const parsed = parse(text, PATTERN, new TZDate(0, BEIJING_OFFSET))
-  if (!isValid(parsed)) return undefined
-  const instant = new Date(parsed.getTime())
-  // date-fns rolls impossible dates over (Feb 30 → Mar 1); a round trip rejects them.
+  // One strict shape, so the fields are read by the regex and the instant is the UTC wall time minus
+  // the fixed offset (date-fns' general parser costs ≈ 86 µs here, and Aliyun answers carry several).
+  const m = SHAPE.exec(text)
+  if (m === null) return undefined
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  // setUTCFullYear, unlike Date.UTC, takes years 0–99 literally.
+  const wall = new Date(0)
+  wall.setUTCFullYear(y, mo - 1, d)
+  wall.setUTCHours(h, mi, s, 0)
+  if (Number.isNaN(wall.getTime())) return undefined
+  const instant = new Date(wall.getTime() - BEIJING_OFFSET_MS)
+  // The setters roll impossible dates over (Feb 30 → Mar 1); the round trip rejects them.
   return formatBeijing(instant) === text ? instant : undefined
 }
 
