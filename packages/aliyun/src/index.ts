@@ -6,6 +6,7 @@ export {
   createAliyunProvider,
   ALIYUN_CAPABILITIES,
   ALIYUN_DEFAULT_BATCH_SIZE,
+  ALIYUN_MAX_BATCH_LIST_BYTES,
   ALIYUN_DEFAULT_ENDPOINT,
   type AliyunProvider,
   type AliyunProviderOptions,

@@ -6,7 +6,11 @@ import {
   type PrivacyNumberError,
 } from '@privacy-number/core'
 import * as E from 'fp-ts/Either'
-import { createAliyunProvider, type AliyunProviderOptions } from './provider'
+import {
+  ALIYUN_MAX_BATCH_LIST_BYTES,
+  createAliyunProvider,
+  type AliyunProviderOptions,
+} from './provider'
 import {
   fakeTransport,
   fixture,
@@ -299,6 +303,32 @@ describe('bindBatch', () => {
   })
   const batchAnswer = (items: ReadonlyArray<Record<string, unknown>>) =>
     ok({ SecretBindList: { SecretBind: items } })
+
+  it('keeps each BindBatchAxg list under the query-size limit, whatever batchSize says', async () => {
+    const { provider, calls } = setup((r) => {
+      const list = JSON.parse(r.params['AxgBindList'] ?? '[]') as Array<{ PhoneNoA: string }>
+      return batchAnswer(
+        list.map((it, k) => ({
+          Code: 'OK',
+          SubsId: `9${k}`,
+          SecretNo: '17000000001',
+          PhoneNoA: it.PhoneNoA,
+        })),
+      )
+    })
+    const reqs = Array.from({ length: 120 }, (_, i) => ({ ...axg(i % 100), outId: `order-${i}` }))
+    const results = right(await provider.bindBatch(reqs)())
+    expect(results.filter(E.isRight)).toHaveLength(120)
+    expect(calls.length).toBeGreaterThan(1)
+    for (const c of calls)
+      expect(encodeURIComponent(c.params['AxgBindList'] ?? '').length).toBeLessThanOrEqual(
+        ALIYUN_MAX_BATCH_LIST_BYTES,
+      )
+    const sent = calls.flatMap(
+      (c) => JSON.parse(c.params['AxgBindList'] ?? '[]') as Array<{ OutId: string }>,
+    )
+    expect(sent.map((x) => x.OutId)).toEqual(reqs.map((r) => r.outId))
+  })
 
   it('sends AxgBindList as ONE JSON string, chunked, in input order', async () => {
     const { provider, calls } = setup(

@@ -99,6 +99,13 @@ export interface AliyunProvider extends Provider {
 
 /** Default endpoint (one for every region). */
 export const ALIYUN_DEFAULT_ENDPOINT = 'https://dyplsapi.aliyuncs.com'
+/**
+ * Most bytes the percent-encoded AxgBindList may take in one BindBatchAxg call. Every parameter
+ * travels in the query string, and request lines beyond 8–16 KB are refused by common HTTP
+ * servers (Node's own limit is 16 KiB; the emulator answers 431 past it). A chunk ends at
+ * whichever comes first: `batchSize` items or this many bytes.
+ */
+export const ALIYUN_MAX_BATCH_LIST_BYTES = 8 * 1024
 /** Default BindBatchAxg chunk size. */
 export const ALIYUN_DEFAULT_BATCH_SIZE = 100
 
@@ -174,6 +181,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
   const timeoutMs = options.timeoutMs ?? 5000
   const signatureVersion = options.signatureVersion ?? 'v1'
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? ALIYUN_DEFAULT_BATCH_SIZE))
+  const maxListBytes = ALIYUN_MAX_BATCH_LIST_BYTES
   const concurrency = Math.max(1, Math.floor(options.batchConcurrency ?? 8))
   const specId = options.remainSpecId ?? 2
   const now = options.now ?? (() => new Date())
@@ -380,26 +388,38 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
     readonly groupId: string
   }
 
+  const itemOf = (s: AxgSlot): Record<string, unknown> =>
+    batchItem({
+      ...wireOf(s.prepared.request, s.prepared.cities[0], s.groupId),
+      groupId: s.groupId,
+    })
+
+  // Chunks of at most `batchSize` items and ALIYUN_MAX_BATCH_LIST_BYTES encoded bytes, in order.
+  const chunked = (slots: ReadonlyArray<AxgSlot>): AxgSlot[][] => {
+    const chunks: AxgSlot[][] = []
+    let current: AxgSlot[] = []
+    let bytes = 2 // the encoded brackets of the JSON array
+    for (const slot of slots) {
+      const size = encodeURIComponent(JSON.stringify(itemOf(slot))).length + 3 // + encoded comma
+      if (current.length > 0 && (current.length >= batchSize || bytes + size > maxListBytes)) {
+        chunks.push(current)
+        current = []
+        bytes = 2
+      }
+      current.push(slot)
+      bytes += size
+    }
+    if (current.length > 0) chunks.push(current)
+    return chunks
+  }
+
   // One BindBatchAxg call for a chunk; each item's own Code decides its Right/Left. A failure of
   // the whole call is every item's failure.
   const sendChunk = (
     chunk: ReadonlyArray<AxgSlot>,
   ): TE.TaskEither<never, ReadonlyArray<E.Either<PrivacyNumberError, Binding>>> =>
     pipe(
-      call(
-        'BindBatchAxg',
-        batchParams(
-          poolKey,
-          chunk.map((s) =>
-            batchItem({
-              ...wireOf(s.prepared.request, s.prepared.cities[0], s.groupId),
-              groupId: s.groupId,
-            }),
-          ),
-        ),
-        BatchAnswer,
-        'bindBatch',
-      ),
+      call('BindBatchAxg', batchParams(poolKey, chunk.map(itemOf)), BatchAnswer, 'bindBatch'),
       TE.chainEitherK((answer) => {
         const items = answer.SecretBindList.SecretBind ?? []
         return items.length === chunk.length
@@ -472,8 +492,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
           if (E.isLeft(g)) results[item.index] = g
           else slots.push({ index: item.index, prepared: item.prepared, groupId: g.right })
         })
-      const chunks: AxgSlot[][] = []
-      for (let i = 0; i < slots.length; i += batchSize) chunks.push(slots.slice(i, i + batchSize))
+      const chunks = chunked(slots)
       const [chunkResults, singleResults] = await Promise.all([
         mapWithConcurrency(chunks, concurrency, sendChunk, defect)(),
         mapWithConcurrency(singles, concurrency, ({ req }) => bind(req), defect)(),
