@@ -132,8 +132,21 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
   }
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent(agentOptions)
+  // Options every call needs: set once on our own instance (axios merges per-call config into
+  // its defaults on every request, so what is static costs nothing there), or per call on a
+  // caller's instance, whose defaults are theirs.
+  const fixed = {
+    maxRedirects: 0,
+    responseType: 'text' as const,
+    transformRequest: [identity],
+    transformResponse: [identity],
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
+  }
   const instance =
-    options.axios ?? axios.create({ httpAgent, httpsAgent, proxy: false, decompress: true })
+    options.axios ??
+    axios.create({ httpAgent, httpsAgent, proxy: false, decompress: true, ...fixed })
+  const perCall = options.axios === undefined ? {} : fixed
   // A caller's own instance keeps its agents if it set any; otherwise it gets ours, so
   // keep-alive applies either way.
   const agents =
@@ -161,16 +174,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
             timeout: timeoutMs,
             signal,
             ...agents,
-            maxRedirects: 0,
-            responseType: 'text',
-            transformRequest: [identity],
-            transformResponse: [identity],
-            validateStatus: () => true,
-            transitional: {
-              clarifyTimeoutError: true,
-              silentJSONParsing: true,
-              forcedJSONParsing: false,
-            },
+            ...perCall,
           }),
         )
         .then(
@@ -230,17 +234,33 @@ export function undiciTransport(options: TransportOptions = {}): HttpTransport {
       } catch {
         return { _tag: 'Left', left: networkError('ERR_INVALID_URL', `invalid URL`) }
       }
-      const timer = AbortSignal.timeout(timeoutMs)
-      const signal = req.signal === undefined ? timer : AbortSignal.any([timer, req.signal])
+      // The whole call is bounded by timeoutMs, cheaply: undici's own header timer (its shared
+      // timer wheel) up to the headers, then one plain timer for the rest of the body. A fresh
+      // AbortSignal.timeout per call cost ≈ 18 µs of CPU (measured by the benchmark). A caller's
+      // signal is passed through only when there is one.
+      const started = performance.now()
+      let timedOut = false
       try {
         const res = await poolFor(url.origin).request({
           method: req.method,
           path: url.pathname + url.search,
           headers: req.headers as Record<string, string>,
           body: req.body ?? null,
-          signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          ...(req.signal === undefined ? {} : { signal: req.signal }),
         })
-        const body = await res.body.text()
+        const remaining = Math.max(0, timeoutMs - (performance.now() - started))
+        const deadline = setTimeout(() => {
+          timedOut = true
+          res.body.destroy(new Error('deadline'))
+        }, remaining)
+        let body: string
+        try {
+          body = await res.body.text()
+        } finally {
+          clearTimeout(deadline)
+        }
         return {
           _tag: 'Right',
           right: {
@@ -250,9 +270,13 @@ export function undiciTransport(options: TransportOptions = {}): HttpTransport {
           },
         }
       } catch (e) {
-        if (timer.aborted) return { _tag: 'Left', left: timeoutError(timeoutMs) }
         const code = errorCode(e)
-        const aborted = signal.aborted || code === 'UND_ERR_ABORTED'
+        if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+          return { _tag: 'Left', left: timeoutError(timeoutMs) }
+        // Never connected: nothing was sent.
+        if (code === 'UND_ERR_CONNECT_TIMEOUT')
+          return { _tag: 'Left', left: timeoutError(timeoutMs, { outcome: 'not-applied' }) }
+        const aborted = req.signal?.aborted === true || code === 'UND_ERR_ABORTED'
         return { _tag: 'Left', left: networkError(aborted ? 'ABORTED' : code, errorText(e)) }
       }
     }
