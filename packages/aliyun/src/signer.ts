@@ -67,10 +67,14 @@ export interface RpcV1Signature {
  */
 export function signRpcV1(input: RpcV1Input): RpcV1Signature {
   const canonical = canonicalQuery(input.params.filter(([k]) => k !== 'Signature'))
-  const stringToSign = `${input.method}&${percentEncode('/')}&${percentEncode(canonical)}`
-  const signature = createHmac('sha1', `${input.accessKeySecret}&`)
-    .update(stringToSign, 'utf8')
-    .digest('base64')
+  return signCanonicalV1(input.method, canonical, input.accessKeySecret)
+}
+
+// The v1 signature of an already canonical query, so `signRequest` encodes the query once and
+// sends the same string it signed (encoding was ≈ 12% of a bind's CPU when done twice).
+function signCanonicalV1(method: string, canonical: string, secret: string): RpcV1Signature {
+  const stringToSign = `${method}&%2F&${percentEncode(canonical)}`
+  const signature = createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64')
   return { stringToSign, signature }
 }
 
@@ -115,6 +119,8 @@ export interface Acs3Input {
   readonly payloadHash: string
   readonly accessKeyId: string
   readonly accessKeySecret: string
+  /** `canonicalQuery(query)` when the caller has it already (it is not computed twice). */
+  readonly canonicalQuery?: string
 }
 
 /** The result of `signAcs3`. */
@@ -148,7 +154,7 @@ export function signAcs3(input: Acs3Input): Acs3Signature {
   const canonicalRequest = [
     input.method.toUpperCase(),
     input.path,
-    canonicalQuery(input.query),
+    input.canonicalQuery ?? canonicalQuery(input.query),
     headerBlock,
     signedHeaders,
     input.payloadHash,
@@ -209,16 +215,17 @@ export function signRequest(input: SignRequestInput): SignedRequest {
       'x-acs-signature-nonce': input.nonce,
       'x-acs-content-sha256': EMPTY_SHA256,
     }
+    const query = canonicalQuery(input.params)
     const signed = signAcs3({
       method: 'POST',
       path: '/',
       query: input.params,
+      canonicalQuery: query,
       headers,
       payloadHash: EMPTY_SHA256,
       accessKeyId: input.accessKeyId,
       accessKeySecret: input.accessKeySecret,
     })
-    const query = canonicalQuery(input.params)
     return {
       method: 'POST',
       url: `${origin}/${query === '' ? '' : `?${query}`}`,
@@ -234,11 +241,12 @@ export function signRequest(input: SignRequestInput): SignedRequest {
     }),
     ...input.params,
   ]
-  const { signature } = signRpcV1({
+  const query = canonicalQuery(all)
+  const { signature } = signCanonicalV1('POST', query, input.accessKeySecret)
+  // The gateway sorts what it verifies itself; Signature may come last, as POP sends it.
+  return {
     method: 'POST',
-    params: all,
-    accessKeySecret: input.accessKeySecret,
-  })
-  const query = canonicalQuery([...all, ['Signature', signature]])
-  return { method: 'POST', url: `${origin}/?${query}`, headers: { accept: 'application/json' } }
+    url: `${origin}/?${query}&Signature=${percentEncode(signature)}`,
+    headers: { accept: 'application/json' },
+  }
 }
