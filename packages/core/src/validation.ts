@@ -135,16 +135,33 @@ const boundedString = (name: string, max: number, allowEmpty = false) =>
 
 const NonEmpty = boundedString('NonEmptyString', 256)
 
+const checkExpiry = (u: unknown, now: Date): E.Either<string, Date> => {
+  if (!(u instanceof Date) || Number.isNaN(u.getTime())) return E.left('must be a valid Date')
+  if (u.getTime() <= now.getTime() + LIMITS.minLifetimeMs)
+    return E.left('must be more than 60 seconds in the future')
+  if (u.getTime() >= LIMITS.latestExpiry.getTime())
+    return E.left('must be before 2038-01-01 00:00:00 Beijing time')
+  return E.right(new Date(u.getTime()))
+}
+
 /** An instant inside the expiry window relative to `now`. */
-export const expiryCodec = (now: Date) =>
-  refine<Date>('ExpiresAt', (u) => {
-    if (!(u instanceof Date) || Number.isNaN(u.getTime())) return E.left('must be a valid Date')
-    if (u.getTime() <= now.getTime() + LIMITS.minLifetimeMs)
-      return E.left('must be more than 60 seconds in the future')
-    if (u.getTime() >= LIMITS.latestExpiry.getTime())
-      return E.left('must be before 2038-01-01 00:00:00 Beijing time')
-    return E.right(new Date(u.getTime()))
-  })
+export const expiryCodec = (now: Date) => refine<Date>('ExpiresAt', (u) => checkExpiry(u, now))
+
+// The codecs below are built once: building io-ts types per call (names, prop maps) was a
+// visible share of a bind's CPU. The expiry window depends on the caller's clock, so the shared
+// ExpiresAt reads the clock of the decode in progress; decoding is synchronous, so nothing else
+// can run between `withNow` setting it and the codec reading it.
+let decodeNow = new Date(0)
+const ExpiresAt = refine<Date>('ExpiresAt', (u) => checkExpiry(u, decodeNow))
+const withNow = <A>(now: Date, run: () => A): A => {
+  const previous = decodeNow
+  decodeNow = now
+  try {
+    return run()
+  } finally {
+    decodeNow = previous
+  }
+}
 
 const Kind = refine<BindingKind>('BindingKind', (u) =>
   u === 'AXB' || u === 'AXN' || u === 'AXG' ? E.right(u) : E.left("must be 'AXB', 'AXN' or 'AXG'"),
@@ -190,20 +207,19 @@ const SelectCodec = t.exact(
   }),
 )
 
-const bindRequestCodec = (now: Date) =>
-  t.intersection([
-    t.type({ kind: Kind, a: PhoneNumber, expiresAt: expiryCodec(now) }),
-    t.partial({
-      b: PhoneNumber,
-      x: XNumber,
-      select: SelectCodec,
-      record: Bool,
-      outId: boundedString('OutId', LIMITS.outIdLength),
-      userData: boundedString('UserData', LIMITS.userDataLength, true),
-      group: GroupSpecCodec,
-      vendor: NonEmpty,
-    }),
-  ])
+const bindRequestCodec = t.intersection([
+  t.type({ kind: Kind, a: PhoneNumber, expiresAt: ExpiresAt }),
+  t.partial({
+    b: PhoneNumber,
+    x: XNumber,
+    select: SelectCodec,
+    record: Bool,
+    outId: boundedString('OutId', LIMITS.outIdLength),
+    userData: boundedString('UserData', LIMITS.userDataLength, true),
+    group: GroupSpecCodec,
+    vendor: NonEmpty,
+  }),
+])
 
 // ---------------------------------------------------------------------------------------------
 // error reporting
@@ -279,7 +295,7 @@ export function validateBindRequest(
 ): E.Either<InvalidArgument, ValidBindRequest> {
   if (typeof input !== 'object' || input === null) return fail('request', 'must be an object')
   return pipe(
-    decodeWith(bindRequestCodec(now), input, 'request'),
+    withNow(now, () => decodeWith(bindRequestCodec, input, 'request')),
     E.chain((r): E.Either<InvalidArgument, ValidBindRequest> => {
       if (r.kind === 'AXG' && r.group === undefined) return fail('group', 'is required for AXG')
       if (r.kind !== 'AXG' && r.group !== undefined) return fail('group', 'is allowed only on AXG')
@@ -314,17 +330,16 @@ export function validateBindRequest(
   )
 }
 
-const bindingUpdateCodec = (now: Date) =>
-  t.exact(
-    t.partial({
-      expiresAt: expiryCodec(now),
-      a: PhoneNumber,
-      b: PhoneNumber,
-      groupId: NonEmpty,
-      outId: boundedString('OutId', LIMITS.outIdLength),
-      record: Bool,
-    }),
-  )
+const bindingUpdateCodec = t.exact(
+  t.partial({
+    expiresAt: ExpiresAt,
+    a: PhoneNumber,
+    b: PhoneNumber,
+    groupId: NonEmpty,
+    outId: boundedString('OutId', LIMITS.outIdLength),
+    record: Bool,
+  }),
+)
 
 /** Validates a `BindingUpdate`: at least one field, each valid; numbers normalized. */
 export function validateBindingUpdate(
@@ -333,7 +348,7 @@ export function validateBindingUpdate(
 ): E.Either<InvalidArgument, BindingUpdate> {
   if (typeof input !== 'object' || input === null) return fail('change', 'must be an object')
   return pipe(
-    decodeWith(bindingUpdateCodec(now), input, 'change'),
+    withNow(now, () => decodeWith(bindingUpdateCodec, input, 'change')),
     E.filterOrElse(
       (c) => Object.values(c).some((v) => v !== undefined),
       () => invalidArgument('change', 'change must set at least one field'),
@@ -341,16 +356,15 @@ export function validateBindingUpdate(
   )
 }
 
-const groupInputCodec = (now: Date) =>
-  t.exact(
-    t.intersection([
-      t.type({
-        name: boundedString('GroupName', LIMITS.groupNameLength),
-        numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
-      }),
-      t.partial({ expiresAt: expiryCodec(now) }),
-    ]),
-  )
+const groupInputCodec = t.exact(
+  t.intersection([
+    t.type({
+      name: boundedString('GroupName', LIMITS.groupNameLength),
+      numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
+    }),
+    t.partial({ expiresAt: ExpiresAt }),
+  ]),
+)
 
 /** Validates a new group: a name and 1–200 member numbers (normalized). */
 export function validateGroupInput(
@@ -358,7 +372,7 @@ export function validateGroupInput(
   now: Date = new Date(),
 ): E.Either<InvalidArgument, GroupInput> {
   if (typeof input !== 'object' || input === null) return fail('group', 'must be an object')
-  return decodeWith(groupInputCodec(now), input, 'group')
+  return withNow(now, () => decodeWith(groupInputCodec, input, 'group'))
 }
 
 const memberList = t.intersection([
