@@ -22,9 +22,20 @@ const BEIJING_OFFSET_MS = 8 * 3_600_000
 const PATTERN = 'yyyy-MM-dd HH:mm:ss'
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
 
+// The last second formatted, and its text. Formatting through @date-fns/tz costs ≈ 10 µs (about
+// an eighth of an Aliyun bind's CPU); at thousands of binds a second with TTL-style expiries,
+// consecutive binds share their expiry second, so one remembered entry saves most of it.
+let lastSecond = Number.NaN
+let lastText = ''
+
 /** Formats an instant as Beijing wall-clock time, `yyyy-MM-dd HH:mm:ss`. */
 export function formatBeijing(instant: Date): string {
-  return format(new TZDate(instant.getTime(), FIXED_BEIJING_ZONE), PATTERN)
+  const second = Math.floor(instant.getTime() / 1000)
+  if (second === lastSecond) return lastText
+  const text = format(new TZDate(instant.getTime(), FIXED_BEIJING_ZONE), PATTERN)
+  lastSecond = second
+  lastText = text
+  return text
 }
 
 /** Reads a `yyyy-MM-dd HH:mm:ss` Beijing wall-clock string; undefined if malformed or invalid. */
