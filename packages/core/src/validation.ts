@@ -16,6 +16,7 @@ import {
   type GroupInput,
 } from './model'
 import { normalizePhone, normalizeX } from './phone'
+import { isMarkedValidated } from './validated'
 
 // ---------------------------------------------------------------------------------------------
 // limits
@@ -294,6 +295,15 @@ export function validateBindRequest(
   now: Date = new Date(),
 ): E.Either<InvalidArgument, ValidBindRequest> {
   if (typeof input !== 'object' || input === null) return fail('request', 'must be an object')
+  // Validated by core already (the client's pass): only the expiry window can have changed.
+  if (isMarkedValidated(input))
+    return pipe(
+      checkExpiry(input.expiresAt, now),
+      E.bimap(
+        (reason) => invalidArgument('expiresAt', `expiresAt ${reason}`),
+        () => input,
+      ),
+    )
   return pipe(
     withNow(now, () => decodeWith(bindRequestCodec, input, 'request')),
     E.chain((r): E.Either<InvalidArgument, ValidBindRequest> => {

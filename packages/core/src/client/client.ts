@@ -38,6 +38,7 @@ import type {
   Provider,
 } from '../model'
 import { parseRef } from '../ref'
+import { markValidated } from '../validated'
 import { validateBindRequest, type ValidBindRequest } from '../validation'
 import { createEventSink, type ClientEvent, type ClientOperation } from './events'
 
@@ -510,8 +511,9 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     const { list, pinned } = cands.right
     const attempts: ProviderAttempt[] = []
     const suspects: Provider[] = []
-    // The provider re-validates; we pass the caller's values plus the outId.
-    const sent: BindRequest = { ...raw, outId }
+    // The validated request plus the outId, marked so the provider's own validation is a
+    // re-check of the expiry window rather than a second full pass.
+    const sent: BindRequest = markValidated({ ...r, outId })
     const done = async (value: Result<Binding>): Promise<Result<Binding>> => {
       if (suspects.length > 0) await releaseLate(suspects, r, outId)
       return value
@@ -612,7 +614,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
               error: unsupportedKind(p, it.valid.kind),
               durationMs: 0,
             })
-          const sent = supported.map((it) => ({ ...it.raw, outId: it.outId }))
+          const sent = supported.map((it) => markValidated({ ...it.valid, outId: it.outId }))
           const out =
             sent.length === 0
               ? { result: E.right([] as ReadonlyArray<Result<Binding>>), durationMs: 0 }

@@ -1,0 +1,45 @@
+import * as E from 'fp-ts/Either'
+import { markValidated } from './validated'
+import { validateBindRequest } from './validation'
+
+const now = new Date('2030-01-01T00:00:00Z')
+const valid = () => {
+  const r = validateBindRequest(
+    {
+      kind: 'AXB',
+      a: '+86 138-0013-8000',
+      b: '13900139000',
+      expiresAt: new Date('2030-01-01T01:00:00Z'),
+    },
+    now,
+  )
+  if (E.isLeft(r)) throw new Error(r.left.message)
+  return r.right
+}
+
+describe('requests core validated already', () => {
+  it('pass again without a second full decode, as the same object', () => {
+    const marked = markValidated({ ...valid(), outId: 'o1' })
+    const again = validateBindRequest(marked, now)
+    expect(E.isRight(again) && again.right).toBe(marked)
+  })
+
+  it('still fail once their expiry window has passed', () => {
+    const marked = markValidated(valid())
+    const later = new Date('2030-01-01T00:59:30Z')
+    const r = validateBindRequest(marked, later)
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidArgument', field: 'expiresAt' })
+  })
+
+  it('are frozen, so they cannot be edited into invalid ones', () => {
+    const marked = markValidated(valid())
+    expect(Object.isFrozen(marked)).toBe(true)
+    expect(() => Object.assign(marked, { a: 'garbage' })).toThrow(TypeError)
+  })
+
+  it('do not include look-alike objects: a copy is decoded in full', () => {
+    const copy = { ...markValidated(valid()), a: 'garbage' }
+    const r = validateBindRequest(copy, now)
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidArgument', field: 'a' })
+  })
+})
