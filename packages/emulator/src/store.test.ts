@@ -26,6 +26,32 @@ const axb = (a: string, b: string, extra: object = {}) => ({
 })
 
 describe('vendor store', () => {
+  it('puts one G group on a given X in at most one live AXG binding (the reuse rule)', () => {
+    const { store } = setup({ pairCapacity: 10 })
+    const axg = (a: string, extra: object = {}) => ({
+      kind: 'AXG' as const,
+      a,
+      groupId: 'G1',
+      expiresAt: 1_000_000 + 60_000,
+      record: false,
+      ...extra,
+    })
+    const first = store.bind(axg('A1', { x: 'X1' }))
+    expect(first.ok).toBe(true)
+    expect(store.bind(axg('A2', { x: 'X1' }))).toEqual({ ok: false, failure: 'conflict' })
+    const selected = store.bind(axg('A2', { selection: { cities: ['010'], anyCity: false } }))
+    expect(selected.ok && selected.value.x).toBe('X2')
+    const otherGroup = store.bind(axg('A3', { x: 'X1', groupId: 'G2' }))
+    expect(otherGroup.ok).toBe(true)
+    if (!first.ok) throw new Error('bind failed')
+    expect(store.update(first.value.subscriptionId, { groupId: 'G2' })).toEqual({
+      ok: false,
+      failure: 'conflict',
+    })
+    store.unbind(first.value.subscriptionId)
+    expect(store.bind(axg('A4', { x: 'X1' })).ok).toBe(true)
+  })
+
   it('selects the first X with room in the first listed city that has one', () => {
     const { store } = setup()
     const r = store.bind(axb('A', 'B', { selection: { cities: ['0755', '021'], anyCity: false } }))

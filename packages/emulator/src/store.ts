@@ -152,6 +152,7 @@ interface PartyShape {
   readonly kind: BindingKind
   readonly a: string
   readonly b?: string | undefined
+  readonly groupId?: string | undefined
 }
 
 // Volcengine keeps AX (A alone) apart from two-party bindings unless AxConflictAxbFlag=1 (seed
@@ -159,9 +160,14 @@ interface PartyShape {
 const AX = 'ax:'
 const isAx = (b: PartyShape): boolean => b.kind === 'AXB' && b.b === undefined
 
+// On AXG the group is a party too: a G member calling X must reach exactly one A, so one group
+// sits on a given X in at most one live binding. (Members shared between different groups are
+// not tracked one by one: group membership changes after binding, through UpdateAXGGroup.)
+const GROUP = 'g:'
 const partiesOf = (b: PartyShape): string[] => {
   if (isAx(b)) return [AX + b.a]
-  return b.b === undefined || b.b === b.a ? [b.a] : [b.a, b.b]
+  const people = b.b === undefined || b.b === b.a ? [b.a] : [b.a, b.b]
+  return b.kind === 'AXG' && b.groupId !== undefined ? [...people, GROUP + b.groupId] : people
 }
 
 /** The other side's keys, checked too when AX and AXB must not share a party. */
@@ -380,7 +386,12 @@ export const createStore = (config: StoreConfig): VendorStore => {
     const b = get(id)
     if (b === undefined) return { ok: false, failure: 'no-number' }
     const slot = slotOf(b.x)
-    const next = { kind: b.kind, a: change.a ?? b.a, b: change.b ?? b.b }
+    const next = {
+      kind: b.kind,
+      a: change.a ?? b.a,
+      b: change.b ?? b.b,
+      groupId: change.groupId ?? b.groupId,
+    }
     for (const p of partiesOf(next)) {
       const holder = slot.parties.get(p)
       if (holder !== undefined && holder !== id) return { ok: false, failure: 'conflict' }
@@ -391,8 +402,8 @@ export const createStore = (config: StoreConfig): VendorStore => {
       b.b = next.b
       delete b.placeholderB
     }
-    for (const p of partiesOf(b)) slot.parties.set(p, id)
     if (change.groupId !== undefined) b.groupId = change.groupId
+    for (const p of partiesOf(b)) slot.parties.set(p, id)
     if (change.outId !== undefined) b.outId = change.outId
     if (change.userData !== undefined) b.userData = change.userData
     if (change.record !== undefined) b.record = change.record
