@@ -236,6 +236,18 @@ describe('client bind: unknown outcomes', () => {
     expect(delays).toEqual([750])
   })
 
+  it("with 'reconcile' does not wait before reporting unknown at a vendor that cannot search", async () => {
+    const delays: number[] = []
+    const v = scripted('v', ['applied-unknown'], { findBindings: false })
+    const { client } = make([v, scripted('a')], {
+      failover: { unknownOutcome: 'reconcile', reconcileDelayMs: 750 },
+      sleep: async (ms) => void delays.push(ms),
+    })
+    const e = left(await client.bind(axb())())
+    expect(e.outcome).toBe('unknown')
+    expect(delays).toEqual([])
+  })
+
   it("with 'reconcile' reports unknown when the vendor cannot search", async () => {
     const v = scripted('v', ['applied-unknown'], { findBindings: false })
     const a = scripted('a')

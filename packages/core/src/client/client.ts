@@ -485,7 +485,10 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     operation: ClientOperation,
   ): Promise<Step> => {
     if (e.outcome === 'unknown') {
-      if (unknownMode === 'reconcile') {
+      // Reconcile only where the vendor can be searched; elsewhere waiting would only add delay.
+      const searchable =
+        p.findBindings !== undefined && p.capabilities.operations.includes('findBindings')
+      if (unknownMode === 'reconcile' && searchable) {
         if (reconcileDelayMs > 0) await sleep(reconcileDelayMs)
         const found = await reconcile(p, r, outId)
         if (found.kind === 'adopted') return { next: 'return', value: E.right(found.binding) }
