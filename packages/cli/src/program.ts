@@ -601,8 +601,8 @@ export function createProgram(io: CliIO): Command {
   program
     .command('emulator')
     .description('start the standalone emulator of both vendors and keep it running (Ctrl+C stops)')
-    .option('--volcengine-port <n>', 'port of the Volcengine endpoint (default: any free port)')
-    .option('--aliyun-port <n>', 'port of the Aliyun endpoint (default: any free port)')
+    .option('--volcengine-port <n>', 'port of the Volcengine endpoint (default: a free port)')
+    .option('--aliyun-port <n>', 'port of the Aliyun endpoint (default: a free port)')
     .option('--write-config <file>', 'also write a pn config file pointing at it')
     .action(
       async (

@@ -26,7 +26,7 @@ export interface RawRequest {
   readonly signal?: AbortSignal
 }
 
-/** What came back: any status (the adapter classifies it), lower-case headers, raw body text. */
+/** What came back: every status (the adapter classifies it), lower-case headers, raw body text. */
 export interface RawResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>

@@ -319,7 +319,7 @@ export function parseVolcengineCallback(
 export interface VolcengineCallbackRouteOptions {
   /** The account's callback token. */
   readonly authToken: string
-  /** Only pushes to this path (default: any path whose query carries `authCode`). */
+  /** Only pushes to this path (default: every path whose query carries `authCode`). */
   readonly path?: string
   readonly toleranceSeconds?: number
   readonly now?: () => Date
