@@ -1,5 +1,6 @@
 // One vendor's state: its pool of X numbers, live bindings with expiry, and G groups. Both vendor
 // front ends share this model; what differs between them (codes, shapes) stays in their handlers.
+import { createFifoMap } from './fifo'
 
 /** The two emulated vendors. */
 export type Vendor = 'volcengine' | 'aliyun'
@@ -241,13 +242,9 @@ export const createStore = (config: StoreConfig): VendorStore => {
   const slots = new Map<string, XSlot>()
   const heap = createExpiryHeap()
   // Ended bindings, oldest first: vendors still answer for them for a while.
-  const retiredMap = new Map<string, RetiredBinding>()
+  const retiredMap = createFifoMap<string, RetiredBinding>(expiredMemory)
   const retire = (binding: StoredBinding, reason: RetiredBinding['reason']): void => {
     retiredMap.set(binding.subscriptionId, { binding, reason })
-    if (retiredMap.size > expiredMemory) {
-      const oldest = retiredMap.keys().next().value
-      if (oldest !== undefined) retiredMap.delete(oldest)
-    }
   }
   const groupMap = new Map<string, StoredGroup>()
 
@@ -444,7 +441,7 @@ export const createStore = (config: StoreConfig): VendorStore => {
     },
     retiredBindings: () => {
       purge()
-      return [...retiredMap.values()]
+      return retiredMap.values()
     },
     unbind,
     update,

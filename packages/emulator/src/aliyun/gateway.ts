@@ -2,6 +2,7 @@
 // the 15-minute Timestamp window, nonce replay, and the gateway's own error format.
 import { randomUUID } from 'node:crypto'
 import { stringify } from 'lossless-json'
+import { createFifoMap } from '../fifo'
 import { parseQuery } from '../query'
 import type { AcceptedCall, FrontEnd, RawRequest, Reply } from '../server'
 import {
@@ -107,12 +108,13 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
   // Nonces seen within the Timestamp window, oldest first (a Map keeps insertion order). Capped,
   // so a long benchmark at thousands of requests per second does not grow without bound; a
   // nonce reused after that many others goes unnoticed, which no real client relies on.
-  const nonces = new Map<string, number>()
+  const nonces = createFifoMap<string, number>(MAX_NONCES)
   const nonceSeen = (nonce: string): boolean => {
     const t = config.nowMs()
-    for (const [n, expires] of nonces) {
-      if (expires > t && nonces.size < MAX_NONCES) break
-      nonces.delete(n)
+    for (;;) {
+      const expires = nonces.oldest()
+      if (expires === undefined || (expires > t && nonces.size < MAX_NONCES)) break
+      nonces.dropOldest()
     }
     if (nonces.has(nonce)) return true
     nonces.set(nonce, t + WINDOW_MS)

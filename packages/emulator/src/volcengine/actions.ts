@@ -1,6 +1,7 @@
 // Volcengine vms business actions (vendor note §2–3, §8): validation with the vendor's codes,
 // X selection by city, and the result shapes of each action.
 import { provincialCapital } from '../areas'
+import { createFifoMap } from '../fifo'
 import type { HomeCityRules } from '../phone'
 import { homeCityOf, isValidPhone, isValidXNumber } from '../phone'
 import type {
@@ -147,8 +148,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
 
   // IdempotentId (SelectNumberAndBindAXB, BindAXG): a repeated id answers the binding it made,
   // while that binding lives. Bounded, oldest forgotten first.
-  const idempotent = new Map<string, string>()
-  const MAX_IDEMPOTENT = 100_000
+  const idempotent = createFifoMap<string, string>(100_000)
 
   /** Shared body of every bind action. */
   const bind = (
@@ -164,10 +164,6 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       const outcome = bindOnce(p, kind, opts)
       if ('result' in outcome) {
         idempotent.set(idempotentId, (outcome.result as { SubId: string }).SubId)
-        if (idempotent.size > MAX_IDEMPOTENT) {
-          const oldest = idempotent.keys().next().value
-          if (oldest !== undefined) idempotent.delete(oldest)
-        }
       }
       return outcome
     }
