@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import RPCClient from '@alicloud/pop-core'
+import fc from 'fast-check'
 import {
   acsTimestamp,
   canonicalQuery,
@@ -18,6 +19,46 @@ describe('percentEncode', () => {
   it('keeps only unreserved characters literal, with %20 for space and %2A for *', () => {
     expect(percentEncode("a b*c~d-_.!'()/")).toBe('a%20b%2Ac~d-_.%21%27%28%29%2F')
     expect(percentEncode('济南')).toBe('%E6%B5%8E%E5%8D%97')
+  })
+
+  // The reference definition, written the slow way: every fast path must agree with it.
+  const reference = (s: string): string =>
+    encodeURIComponent(s).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    )
+
+  it('agrees with the reference encoding on any text, with or without the fast path', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[\w.~-]*$/)),
+        (s) => percentEncode(s) === reference(s),
+      ),
+    )
+  })
+})
+
+describe('acsTimestamp', () => {
+  it('formats any instant as UTC seconds, also for calls within and across one second', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2000-01-01T00:00:00Z'),
+          max: new Date('2099-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: -1500, max: 1500 }),
+        (d, deltaMs) => {
+          const e = new Date(d.getTime() + deltaMs)
+          const iso = (x: Date) => `${x.toISOString().slice(0, 19)}Z`
+          return acsTimestamp(d) === iso(d) && acsTimestamp(e) === iso(e)
+        },
+      ),
+    )
+  })
+
+  it('throws on an invalid Date, as toISOString does', () => {
+    expect(() => acsTimestamp(new Date(Number.NaN))).toThrow(RangeError)
   })
 })
 

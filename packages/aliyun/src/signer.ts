@@ -19,27 +19,50 @@ export type Param = readonly [string, string]
  * (space → %20, `*` → %2A), i.e. `encodeURIComponent` plus the five characters it leaves alone.
  */
 export function percentEncode(s: string): string {
-  return encodeURIComponent(s).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  )
+  // Most values (keys, digits, ids, UUID nonces) need no encoding at all: skip the work.
+  if (UNRESERVED.test(s)) return s
+  const encoded = encodeURIComponent(s)
+  return SUB_DELIMS.test(encoded)
+    ? encoded.replace(SUB_DELIMS_ALL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    : encoded
 }
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/
+const SUB_DELIMS = /[!'()*]/
+const SUB_DELIMS_ALL = /[!'()*]/g
 
 // Byte order of the (ASCII) keys; plain `<` compares UTF-16 code units, identical for ASCII.
 const byKey = (a: Param, b: Param): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
 /** `k=v&…` over percent-encoded, key-sorted pairs (the form both versions sign). */
 export function canonicalQuery(params: ReadonlyArray<Param>): string {
-  return params
-    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
-    .sort(byKey)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&')
+  // A loop rather than map/sort/map/join: this runs on every call (one array, one string).
+  const pairs: Param[] = new Array<Param>(params.length)
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as Param
+    pairs[i] = [percentEncode(p[0]), percentEncode(p[1])]
+  }
+  pairs.sort(byKey)
+  let out = ''
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i] as Param
+    out += i === 0 ? `${p[0]}=${p[1]}` : `&${p[0]}=${p[1]}`
+  }
+  return out
 }
+
+// The last second formatted: calls in the same second share the string.
+let lastSecond = Number.NaN
+let lastStamp = ''
 
 /** The gateway timestamp: UTC `yyyy-MM-ddTHH:mm:ssZ`, no milliseconds. */
 export function acsTimestamp(instant: Date): string {
-  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const second = Math.floor(instant.getTime() / 1000)
+  if (second !== lastSecond) {
+    // toISOString throws on an invalid Date, as before; only valid instants are cached.
+    lastStamp = instant.toISOString().replace(/\.\d{3}Z$/, 'Z')
+    lastSecond = second
+  }
+  return lastStamp
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,17 +221,29 @@ export interface SignedRequest {
 
 const EMPTY_SHA256 = sha256Hex('')
 
+// A provider signs every call for the same endpoint: parse it once (a URL object per call was a
+// visible cost), keyed by the endpoint string.
+const endpoints = new Map<string, { readonly origin: string; readonly host: string }>()
+function endpointParts(endpoint: string): { readonly origin: string; readonly host: string } {
+  let parts = endpoints.get(endpoint)
+  if (parts === undefined) {
+    const base = new URL(endpoint)
+    parts = { origin: `${base.protocol}//${base.host}`, host: base.host }
+    if (endpoints.size < 64) endpoints.set(endpoint, parts)
+  }
+  return parts
+}
+
 /**
  * Builds a signed POST for one action. v1: common and business parameters plus `Signature` in
  * the query. v3: business parameters in the query, Action/Version/date/nonce in `x-acs-*`
  * headers, and an `Authorization` header. Both send an empty body (vendor note §0).
  */
 export function signRequest(input: SignRequestInput): SignedRequest {
-  const base = new URL(input.endpoint)
-  const origin = `${base.protocol}//${base.host}`
+  const { origin, host } = endpointParts(input.endpoint)
   if (input.signatureVersion === 'v3') {
     const headers: Record<string, string> = {
-      host: base.host,
+      host,
       'x-acs-action': input.action,
       'x-acs-version': DYPLS_VERSION,
       'x-acs-date': acsTimestamp(input.timestamp),

@@ -12,7 +12,6 @@ import {
   type RawResponse,
 } from '@privacy-number/core'
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import { badShape, mapVendorError, retryAfterOf, vendorUnavailable } from './errors'
 import type { Param } from './signer'
@@ -105,6 +104,11 @@ const firstFailure = (errors: t.Errors): string => {
   return `${path || 'body'} ${e.message ?? 'has an unexpected type'}`
 }
 
+const envelopeOf = (u: unknown): E.Either<string, t.TypeOf<typeof Envelope>> => {
+  const decoded = Envelope.decode(u)
+  return decoded._tag === 'Right' ? decoded : E.left(firstFailure(decoded.left))
+}
+
 /**
  * Classifies one HTTP answer: a 5xx, an HTML page or a non-JSON error status is
  * `VendorUnavailable` (outcome unknown); an HTTP 200 whose JSON does not parse or has the wrong
@@ -118,10 +122,8 @@ export function decodeAnswer<A>(
   codec: t.Decoder<unknown, A>,
 ): E.Either<PrivacyNumberError, A> {
   const json = looksLikeHtml(res.body) ? E.left('html') : parseJsonLossless(res.body)
-  const envelope = pipe(
-    json,
-    E.chainW((u) => pipe(Envelope.decode(u), E.mapLeft(firstFailure))),
-  )
+  // Plain Either matching, no pipe: this runs on every answer.
+  const envelope = json._tag === 'Left' ? json : envelopeOf(json.right)
   if (res.status >= 500 || (E.isLeft(json) && (looksLikeHtml(res.body) || res.status !== 200))) {
     return E.left(
       vendorUnavailable(
@@ -159,10 +161,10 @@ export function decodeAnswer<A>(
       ),
     )
   }
-  return pipe(
-    codec.decode(json.right),
-    E.mapLeft((errors) => badShape(res, operation, firstFailure(errors), RequestId)),
-  )
+  const payload = codec.decode(json.right)
+  return payload._tag === 'Right'
+    ? payload
+    : E.left(badShape(res, operation, firstFailure(payload.left), RequestId))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,17 +195,19 @@ export interface BindWire {
 
 /** Parameters of BindAxb / BindAxn / BindAxg. Expiration is Beijing time; IsRecordingEnabled is always sent. */
 export function bindParams(poolKey: string, w: BindWire): ReadonlyArray<Param> {
-  return params({
-    PoolKey: poolKey,
-    PhoneNoA: w.a,
-    PhoneNoB: w.b,
-    PhoneNoX: w.x,
-    GroupId: w.groupId,
-    ExpectCity: w.expectCity,
-    Expiration: formatBeijing(w.expiresAt),
-    IsRecordingEnabled: w.record,
-    OutId: w.outId,
-  })
+  // Pushed one by one (not `params({...})`): this runs on every bind.
+  const out: Param[] = [
+    ['PoolKey', poolKey],
+    ['PhoneNoA', w.a],
+  ]
+  if (w.b !== undefined) out.push(['PhoneNoB', w.b])
+  if (w.x !== undefined) out.push(['PhoneNoX', w.x])
+  if (w.groupId !== undefined) out.push(['GroupId', w.groupId])
+  if (w.expectCity !== undefined) out.push(['ExpectCity', w.expectCity])
+  out.push(['Expiration', formatBeijing(w.expiresAt)])
+  out.push(['IsRecordingEnabled', String(w.record)])
+  if (w.outId !== undefined) out.push(['OutId', w.outId])
+  return out
 }
 
 /** One AxgBindList item: a JSON object with wire (PascalCase) keys and a JSON boolean. */

@@ -36,6 +36,22 @@ describe('parseJsonLossless', () => {
     ).toEqual(E.right([{ sub_id: 1000000000000001, id: '2000000000000000123', call_id: 'abc' }]))
   })
 
+  it.each([
+    ['a 16-digit id inside a string', '{"SubsId":"1234567890123456789","n":7}'],
+    ['a string that looks like a long number after a colon', '{"m":"at:1234567890123456","n":7}'],
+    ['a nested array of small numbers', '{"l":[1,[2,3],{"x":-4}]}'],
+  ])('reads %s as JSON.parse does', (_, text) => {
+    expect(parseJsonLossless(text)).toEqual(E.right(JSON.parse(text)))
+  })
+
+  it('keeps a long integer as a string at the top level, in arrays and after blanks', () => {
+    expect(parseJsonLossless('9007199254740993')).toEqual(E.right('9007199254740993'))
+    expect(parseJsonLossless('[ 1, \n 9007199254740993]')).toEqual(E.right([1, '9007199254740993']))
+    expect(parseJsonLossless('{"a": -9007199254740993}')).toEqual(
+      E.right({ a: '-9007199254740993' }),
+    )
+  })
+
   it('reads strings, booleans, null and nesting as JSON.parse does', () => {
     const text = '{"Code":"OK","Message":"成功","ok":true,"none":null,"list":[1,"2",{"x":[]}]}'
     expect(parseJsonLossless(text)).toEqual(E.right(JSON.parse(text)))

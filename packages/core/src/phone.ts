@@ -28,6 +28,8 @@ export function phoneKind(normalized: string): PhoneKind | undefined {
  */
 export function normalizePhone(input: string): E.Either<string, string> {
   if (typeof input !== 'string') return E.left('must be a string')
+  // Already normalized (the usual case): nothing to strip or rewrite.
+  if (MOBILE.test(input)) return E.right(input)
   const compact = input.replace(SEPARATORS, '')
   if (compact === '') return E.left('is empty')
   let national: string

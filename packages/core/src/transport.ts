@@ -4,6 +4,7 @@
  * `outcome` says whether the request may have reached the vendor. Bodies are returned raw, so
  * the adapters can decode large ids losslessly.
  */
+import { EventEmitter } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios'
@@ -100,7 +101,9 @@ function errorText(e: unknown): string {
 
 function lowerHeaders(h: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(h)) {
+  for (const k in h) {
+    if (!Object.prototype.hasOwnProperty.call(h, k)) continue
+    const v = h[k]
     if (v === undefined || v === null) continue
     out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
   }
@@ -236,25 +239,34 @@ export function undiciTransport(options: TransportOptions = {}): HttpTransport {
       }
       // One plain timer bounds the whole call (headers and body). Not undici's own
       // headersTimeout/bodyTimeout: they run on its coarse timer wheel (≈1 s resolution), which
-      // turned a 250 ms limit into a second. Not AbortSignal.timeout either: it cost ≈18 µs a
-      // call (measured by the benchmark). A caller's signal joins only when there is one.
-      const controller = new AbortController()
+      // turned a 250 ms limit into a second. The abort goes through an EventEmitter, which
+      // undici accepts as `signal` (documented for Dispatcher.request): an AbortController
+      // with its EventTarget cost ≈ 5 µs a call, an emitter ≈ 0.2 µs (AbortSignal.timeout ≈ 18).
+      const abort = new EventEmitter()
       let timedOut = false
+      const fire = (): void => {
+        abort.emit('abort')
+      }
       const deadline = setTimeout(() => {
         timedOut = true
-        controller.abort()
+        fire()
       }, timeoutMs)
-      const signal =
-        req.signal === undefined
-          ? controller.signal
-          : AbortSignal.any([controller.signal, req.signal])
+      // A caller's signal joins only when there is one.
+      const callerSignal = req.signal
+      if (callerSignal !== undefined) {
+        if (callerSignal.aborted) {
+          clearTimeout(deadline)
+          return { _tag: 'Left', left: networkError('ABORTED', 'aborted by the caller') }
+        }
+        callerSignal.addEventListener('abort', fire, { once: true })
+      }
       try {
         const res = await poolFor(url.origin).request({
           method: req.method,
           path: url.pathname + url.search,
           headers: req.headers as Record<string, string>,
           body: req.body ?? null,
-          signal,
+          signal: abort,
         })
         const body = await res.body.text()
         return {
@@ -268,10 +280,11 @@ export function undiciTransport(options: TransportOptions = {}): HttpTransport {
       } catch (e) {
         if (timedOut) return { _tag: 'Left', left: timeoutError(timeoutMs) }
         const code = errorCode(e)
-        const aborted = req.signal?.aborted === true || code === 'UND_ERR_ABORTED'
+        const aborted = callerSignal?.aborted === true || code === 'UND_ERR_ABORTED'
         return { _tag: 'Left', left: networkError(aborted ? 'ABORTED' : code, errorText(e)) }
       } finally {
         clearTimeout(deadline)
+        callerSignal?.removeEventListener('abort', fire)
       }
     }
   const transport: HttpTransport = Object.assign(send, {

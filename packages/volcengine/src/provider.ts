@@ -420,53 +420,58 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
     kindHints.set(key, kind)
   }
 
-  /** Signs and sends one call; Right: the decoded `Result`. */
-  const send = <A>(
-    call: VolcengineCall,
-    codec: t.Decoder<unknown, A>,
-    method: 'POST' | 'GET' = 'POST',
-  ): TE.TaskEither<PrivacyNumberError, A> => {
-    const query: Array<[string, string]> = [
-      ['Action', call.action],
-      ['Version', API_VERSION],
-    ]
-    if (method === 'GET')
-      for (const [k, v] of Object.entries(call.params))
-        query.push([k, typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v.join(',')])
-    const body = method === 'GET' ? '' : encodeBody(call.params, encoding)
-    const headers: Record<string, string> =
-      method === 'GET' ? {} : { 'Content-Type': CONTENT_TYPE[encoding] }
-    const signed = signVolcengine({
-      method,
-      host: base.host,
-      path,
-      query,
-      headers,
-      body,
-      accessKeyId,
-      secretAccessKey,
-      region,
-      service: SERVICE,
-      date: now(),
-    })
-    const search = query.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&')
-    return pipe(
-      transport({
+  /**
+   * Signs and sends one call; Right: the decoded `Result`. A plain async task rather than a TE
+   * pipeline (it runs on every call; each fp-ts combinator costs an argument copy and a promise
+   * hop), and it signs when the task runs, so the signature's time is the sending time.
+   */
+  const send =
+    <A>(
+      call: VolcengineCall,
+      codec: t.Decoder<unknown, A>,
+      method: 'POST' | 'GET' = 'POST',
+    ): TE.TaskEither<PrivacyNumberError, A> =>
+    async () => {
+      const query: Array<[string, string]> = [
+        ['Action', call.action],
+        ['Version', API_VERSION],
+      ]
+      if (method === 'GET')
+        for (const [k, v] of Object.entries(call.params))
+          query.push([
+            k,
+            typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v.join(','),
+          ])
+      const body = method === 'GET' ? '' : encodeBody(call.params, encoding)
+      const headers: Record<string, string> =
+        method === 'GET' ? {} : { 'Content-Type': CONTENT_TYPE[encoding] }
+      const signed = signVolcengine({
+        method,
+        host: base.host,
+        path,
+        query,
+        headers,
+        body,
+        accessKeyId,
+        secretAccessKey,
+        region,
+        service: SERVICE,
+        date: now(),
+      })
+      const search = query.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&')
+      const sent = await transport({
         method,
         url: `${base.origin}${path}?${search}`,
         headers: { ...headers, ...signed },
         ...(method === 'GET' ? {} : { body }),
         timeoutMs,
-      }),
-      TE.mapLeft((e): PrivacyNumberError => ({ ...e, vendor: VENDOR })),
-      TE.chainEitherK((res) =>
-        pipe(
-          readResponse(res, now()),
-          E.chain(({ result, requestId }) => decodeResult(codec, result, res.body, requestId)),
-        ),
-      ),
-    )
-  }
+      })()
+      if (sent._tag === 'Left') return E.left({ ...sent.left, vendor: VENDOR })
+      const res = sent.right
+      const read = readResponse(res, now())
+      if (read._tag === 'Left') return read
+      return decodeResult(codec, read.right.result, res.body, read.right.requestId)
+    }
 
   const checkOperationResult = (
     r: t.TypeOf<typeof OperationResult>,
@@ -494,26 +499,28 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
       ),
     )
 
-  const bindValid = (r: ValidBindRequest): TE.TaskEither<PrivacyNumberError, Binding> => {
+  const bindValid = async (r: ValidBindRequest): Promise<E.Either<PrivacyNumberError, Binding>> => {
     const call = buildBindCall(r, defaultPool, { randomSelection })
     if (r.outId !== undefined) hint(`out:${r.outId}`, r.kind)
-    return pipe(
-      send(call, BindResult),
-      TE.mapLeft((e) =>
+    const sent = await send(call, BindResult)()
+    if (sent._tag === 'Left') {
+      const e = sent.left
+      return E.left(
         e._tag === 'NoAvailableNumber' && r.select?.city !== undefined
           ? { ...e, city: r.select.city }
           : e,
-      ),
-      TE.chainEitherK((result) => bindingFromBindResult(r, result, defaultPool)),
-      TE.map((b) => {
-        hint(`sub:${b.subscriptionId}`, b.kind)
-        return b
-      }),
-    )
+      )
+    }
+    const b = bindingFromBindResult(r, sent.right, defaultPool)
+    if (b._tag === 'Right') hint(`sub:${b.right.subscriptionId}`, b.right.kind)
+    return b
   }
 
-  const bind: Provider['bind'] = (req) =>
-    pipe(TE.fromEither(validateBindRequest(req, now())), TE.chain(bindValid))
+  // Validation runs when the task runs (the expiry window is checked against that moment).
+  const bind: Provider['bind'] = (req) => async () => {
+    const valid = validateBindRequest(req, now())
+    return valid._tag === 'Left' ? valid : bindValid(valid.right)
+  }
 
   const unbind: Provider['unbind'] = (ref) =>
     pipe(

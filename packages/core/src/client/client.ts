@@ -242,7 +242,9 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     call: () => TE.TaskEither<PrivacyNumberError, A>,
   ): Promise<{ result: Result<A>; durationMs: number }> => {
     const started = performance.now()
-    emit({ type: 'attempt-started', vendor: p.vendor, operation })
+    // The two per-attempt events are built only when someone listens (they are on every call).
+    const observed = emit.active()
+    if (observed) emit({ type: 'attempt-started', vendor: p.vendor, operation })
     let result: Result<A>
     try {
       const breaker = breakers.get(p.vendor)
@@ -258,14 +260,15 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
       result = E.left(defect(p.vendor)(e))
     }
     const durationMs = performance.now() - started
-    emit({
-      type: 'attempt-finished',
-      vendor: p.vendor,
-      operation,
-      durationMs,
-      ok: E.isRight(result),
-      ...(E.isLeft(result) ? { errorTag: result.left._tag, outcome: result.left.outcome } : {}),
-    })
+    if (observed || emit.active())
+      emit({
+        type: 'attempt-finished',
+        vendor: p.vendor,
+        operation,
+        durationMs,
+        ok: E.isRight(result),
+        ...(E.isLeft(result) ? { errorTag: result.left._tag, outcome: result.left.outcome } : {}),
+      })
     return { result, durationMs }
   }
 

@@ -86,10 +86,17 @@ export type ClientEvent =
       readonly errorTag: ErrorTag
     }
 
+/** An event sink, and whether anyone would receive an event now. */
+export interface EventSink {
+  (e: ClientEvent): void
+  /** False when there is no listener and no channel subscriber: callers skip building events. */
+  readonly active: () => boolean
+}
+
 /** Publishes events to a listener and to the diagnostics channel; a throwing listener is ignored. */
-export function createEventSink(onEvent?: (e: ClientEvent) => void): (e: ClientEvent) => void {
+export function createEventSink(onEvent?: (e: ClientEvent) => void): EventSink {
   const channel = diagnostics.channel(CLIENT_EVENTS_CHANNEL)
-  return (e) => {
+  const sink = (e: ClientEvent): void => {
     if (onEvent !== undefined) {
       try {
         onEvent(e)
@@ -99,4 +106,5 @@ export function createEventSink(onEvent?: (e: ClientEvent) => void): (e: ClientE
     }
     if (channel.hasSubscribers) channel.publish(e)
   }
+  return Object.assign(sink, { active: () => onEvent !== undefined || channel.hasSubscribers })
 }
