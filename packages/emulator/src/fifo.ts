@@ -25,40 +25,46 @@ export interface FifoMap<K, V> {
 /** An empty bounded map holding at most `capacity` entries (none when capacity ≤ 0). */
 export const createFifoMap = <K, V>(capacity: number): FifoMap<K, V> => {
   const cap = Math.max(0, Math.floor(capacity))
-  const map = new Map<K, V>()
-  const ring = new Array<K | undefined>(cap)
+  // key → its slot in the rings; the rings hold keys and values oldest first from `head`.
+  const slots = new Map<K, number>()
+  const keys = new Array<K | undefined>(cap)
+  const vals = new Array<V | undefined>(cap)
   let head = 0
+  const slotAt = (i: number): number => (head + i >= cap ? head + i - cap : head + i)
   const dropOldest = (): void => {
-    if (map.size === 0) return
-    const key = ring[head] as K
-    ring[head] = undefined
+    if (slots.size === 0) return
+    slots.delete(keys[head] as K)
+    keys[head] = undefined
+    vals[head] = undefined
     head = head + 1 === cap ? 0 : head + 1
-    map.delete(key)
   }
   return {
     get size() {
-      return map.size
+      return slots.size
     },
-    get: (key) => map.get(key),
-    has: (key) => map.has(key),
+    get: (key) => {
+      const slot = slots.get(key)
+      return slot === undefined ? undefined : vals[slot]
+    },
+    has: (key) => slots.has(key),
     set: (key, value) => {
-      if (map.has(key) || cap === 0) {
-        if (cap > 0) map.set(key, value)
+      if (cap === 0) return
+      const slot = slots.get(key)
+      if (slot !== undefined) {
+        vals[slot] = value
         return
       }
-      if (map.size === cap) dropOldest()
-      const tail = head + map.size
-      ring[tail >= cap ? tail - cap : tail] = key
-      map.set(key, value)
+      if (slots.size === cap) dropOldest()
+      const tail = slotAt(slots.size)
+      keys[tail] = key
+      vals[tail] = value
+      slots.set(key, tail)
     },
-    oldest: () => (map.size === 0 ? undefined : map.get(ring[head] as K)),
+    oldest: () => (slots.size === 0 ? undefined : vals[head]),
     dropOldest,
     values: () => {
       const out: V[] = []
-      for (let i = 0; i < map.size; i++) {
-        const at = head + i
-        out.push(map.get(ring[at >= cap ? at - cap : at] as K) as V)
-      }
+      for (let i = 0; i < slots.size; i++) out.push(vals[slotAt(i)] as V)
       return out
     },
   }

@@ -19,6 +19,15 @@ describe('parseQuery', () => {
     ])
   })
 
+  it('splits like URLSearchParams on raw strings of separators (missing =, empty segments)', () => {
+    const raw = fc.string({ unit: fc.constantFrom('a', 'b', '=', '&', '+', 'é') })
+    fc.assert(
+      fc.property(raw, (qs) => {
+        expect(parseQuery(qs)).toEqual([...new URLSearchParams(qs)])
+      }),
+    )
+  })
+
   it('agrees with URLSearchParams on any encoded pairs', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string({ minLength: 1 }), fc.string())), (pairs) => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {
   acs3CanonicalRequest,
   acs3Signature,
@@ -86,6 +87,32 @@ describe('Aliyun RPC signature v1', () => {
 
   it('percent-encodes like the vendor: * as %2A, space as %20, ~ literal', () => {
     expect(percentEncode("a b*~!'()")).toBe('a%20b%2A~%21%27%28%29')
+  })
+
+  it('builds the string to sign like the note spells it, for any parameters', () => {
+    // The note's construction, step by step: sort, encode each pair, join, encode the whole.
+    const reference = (method: string, params: ReadonlyArray<readonly [string, string]>) => {
+      const canonical = params
+        .filter(([k]) => k !== 'Signature')
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+        .join('&')
+      return `${method}&${percentEncode('/')}&${percentEncode(canonical)}`
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', ''),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.string(), fc.constant('Signature'), fc.constant('a')),
+            fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constant('%')),
+          ),
+        ),
+        (method, params) => {
+          expect(rpcStringToSign(method, params)).toBe(reference(method, params))
+        },
+      ),
+    )
   })
 })
 
