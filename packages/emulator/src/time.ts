@@ -15,8 +15,17 @@ export const formatBeijing = (epochMs: number): string => {
 
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
 
+// Clients compute expiries from their clock, so consecutive requests often carry the same
+// string: the last one parsed is kept.
+let lastParsed: { readonly s: string; readonly ms: number | undefined } | undefined
+
 /** Parses a Beijing wall-clock `yyyy-MM-dd HH:mm:ss`; undefined when malformed or impossible. */
 export const parseBeijing = (s: string): number | undefined => {
+  if (lastParsed?.s !== s) lastParsed = { s, ms: parseBeijingUncached(s) }
+  return lastParsed.ms
+}
+
+const parseBeijingUncached = (s: string): number | undefined => {
   const m = WALL_CLOCK.exec(s)
   if (m === null) return undefined
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [

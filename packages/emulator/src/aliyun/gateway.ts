@@ -85,24 +85,6 @@ export const aliGatewayBody = (requestId: string, code: string, message: string)
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Dyplsapi`,
   })
 
-const V1_COMMON = [
-  'Action',
-  'Version',
-  'AccessKeyId',
-  'Signature',
-  'SignatureNonce',
-  'Timestamp',
-] as const
-/** Common parameters that are not business parameters. */
-const COMMON = new Set([
-  ...V1_COMMON,
-  'SignatureMethod',
-  'SignatureVersion',
-  'Format',
-  'RegionId',
-  'SecurityToken',
-])
-
 /** Builds the Aliyun front end over its action table. */
 export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> => {
   // Nonces seen within the Timestamp window, oldest first (a Map keeps insertion order). Capped,
@@ -166,38 +148,88 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
 
   const acceptV1 = (
     req: RawRequest,
-    pairs: Array<[string, string]>,
+    pairs: ReadonlyArray<[string, string]>,
   ): { call: AliCall } | { reply: Reply } => {
-    const all = new Map(pairs)
-    for (const name of V1_COMMON) {
-      if (!all.get(name))
-        return gatewayError('MissingParameter', `${name} is mandatory for this action.`)
+    // One pass sorts common parameters from business ones (a later value of a name wins).
+    let action = ''
+    let version = ''
+    let accessKeyId = ''
+    let signature = ''
+    let nonce = ''
+    let timestamp = ''
+    let method: string | undefined
+    const params = new Map<string, string>()
+    for (const [k, v] of pairs) {
+      switch (k) {
+        case 'Action':
+          action = v
+          break
+        case 'Version':
+          version = v
+          break
+        case 'AccessKeyId':
+          accessKeyId = v
+          break
+        case 'Signature':
+          signature = v
+          break
+        case 'SignatureNonce':
+          nonce = v
+          break
+        case 'Timestamp':
+          timestamp = v
+          break
+        case 'SignatureMethod':
+          method = v
+          break
+        case 'SignatureVersion':
+        case 'Format':
+        case 'RegionId':
+        case 'SecurityToken':
+          break
+        default:
+          params.set(k, v)
+      }
     }
-    const stale = checkTime(all.get('Timestamp'), 'Timestamp')
+    // Reported in this order when several are missing (or empty).
+    const missing =
+      action === ''
+        ? 'Action'
+        : version === ''
+          ? 'Version'
+          : accessKeyId === ''
+            ? 'AccessKeyId'
+            : signature === ''
+              ? 'Signature'
+              : nonce === ''
+                ? 'SignatureNonce'
+                : timestamp === ''
+                  ? 'Timestamp'
+                  : undefined
+    if (missing !== undefined)
+      return gatewayError('MissingParameter', `${missing} is mandatory for this action.`)
+    const stale = checkTime(timestamp, 'Timestamp')
     if (stale !== undefined) return stale
-    if (all.get('AccessKeyId') !== config.accessKeyId) {
+    if (accessKeyId !== config.accessKeyId) {
       return gatewayError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
     }
-    const method = all.get('SignatureMethod') ?? 'HMAC-SHA1'
-    if (method !== 'HMAC-SHA1') {
+    if (method !== undefined && method !== 'HMAC-SHA1') {
       return gatewayError(
         'InvalidSignatureMethod',
         `Specified signature method ${method} is not valid.`,
       )
     }
     const expected = rpcSignature(config.accessKeySecret, req.method.toUpperCase(), pairs)
-    if (expected !== all.get('Signature')) {
+    if (expected !== signature) {
       return gatewayError(
         'SignatureDoesNotMatch',
         `Specified signature is not matched with our calculation. server string to sign is:${req.method.toUpperCase()}`,
       )
     }
-    if (nonceSeen(all.get('SignatureNonce') ?? '')) {
+    if (nonceSeen(nonce)) {
       return gatewayError('SignatureNonceUsed', 'Specified signature nonce was used already.')
     }
-    const params = new Map<string, string>()
-    for (const [k, v] of pairs) if (!COMMON.has(k)) params.set(k, v)
-    return route(all.get('Action') ?? '', all.get('Version') ?? '', params)
+    return route(action, version, params)
   }
 
   const acceptV3 = (
@@ -262,11 +294,13 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
 
   const accept = (req: RawRequest): { call: AliCall } | { reply: Reply } => {
     const query = parseQuery(req.rawQuery)
-    const pairs = [...query]
-    const type = (header(req, 'content-type') ?? '').toLowerCase()
+    let pairs = query
     // The older SDK (pop-core) POSTs every parameter as a form body.
-    if (req.body.length > 0 && !type.includes('json')) {
-      pairs.push(...parseQuery(req.body.toString('utf8')))
+    if (
+      req.body.length > 0 &&
+      !(header(req, 'content-type') ?? '').toLowerCase().includes('json')
+    ) {
+      pairs = [...query, ...parseQuery(req.body.toString('utf8'))]
     }
     const authHeader = header(req, 'authorization')
     if (authHeader !== undefined && authHeader.startsWith('ACS3-')) {

@@ -129,8 +129,16 @@ export const parseAcs3Authorization = (header: string): Acs3Authorization | unde
   }
 }
 
+// Requests signed within the same second carry the same timestamp: the last one parsed is kept.
+let lastTimestamp: { readonly s: string; readonly ms: number | undefined } | undefined
+
 /** Parses the UTC `yyyy-MM-ddTHH:mm:ssZ` timestamps of both signature versions. */
 export const parseAcsTimestamp = (s: string): number | undefined => {
+  if (lastTimestamp?.s !== s) lastTimestamp = { s, ms: parseTimestampUncached(s) }
+  return lastTimestamp.ms
+}
+
+const parseTimestampUncached = (s: string): number | undefined => {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s)) return undefined
   const t = Date.parse(s)
   return Number.isNaN(t) ? undefined : t

@@ -17,14 +17,30 @@ const scalar = (v: unknown): string | undefined => {
   return undefined
 }
 
-/** Builds the accessor over name/value pairs (later pairs win). */
-export const createParams = (entries: Iterable<readonly [string, unknown]>): VolcParams => {
-  const map = new Map<string, unknown>()
-  for (const [k, v] of entries) map.set(k.toLowerCase(), v)
+// Lower-cased names, remembered: the actions ask for the same few dozen names on every request,
+// and a lookup is cheaper than a new string each time. Bounded, since clients choose JSON keys.
+const lowered = new Map<string, string>()
+const MAX_LOWERED = 1024
+
+/** `name.toLowerCase()`, memoised. */
+export const lowerName = (name: string): string => {
+  let l = lowered.get(name)
+  if (l === undefined) {
+    l = name.toLowerCase()
+    if (lowered.size < MAX_LOWERED) lowered.set(name, l)
+  }
+  return l
+}
+
+/**
+ * The accessor over name/value pairs gathered in a map, names lower-cased with `lowerName` (the
+ * later of two values under one name wins, as the map keeps it).
+ */
+export const paramsOf = (map: ReadonlyMap<string, unknown>): VolcParams => {
   return {
-    str: (name) => scalar(map.get(name.toLowerCase())),
+    str: (name) => scalar(map.get(lowerName(name))),
     list: (name) => {
-      const v = map.get(name.toLowerCase())
+      const v = map.get(lowerName(name))
       if (Array.isArray(v)) return v.map(String)
       const s = scalar(v)
       if (s === undefined) return undefined

@@ -54,30 +54,33 @@ export interface VolcSigningInput {
   readonly secretAccessKey: string
 }
 
+// The sorted SignedHeaders of the last list seen: parseVolcAuthorization hands out the same
+// array for the same header list, so this skips a copy, a sort and a join per request.
+let lastSigned:
+  | { readonly list: ReadonlyArray<string>; readonly sorted: string[]; readonly joined: string }
+  | undefined
+
+const sortedNames = (list: ReadonlyArray<string>): { sorted: string[]; joined: string } => {
+  if (lastSigned?.list !== list) {
+    const sorted = [...list].sort()
+    lastSigned = { list, sorted, joined: sorted.join(';') }
+  }
+  return lastSigned
+}
+
 /** The canonical request of the note §5.2. */
 export const volcCanonicalRequest = (input: VolcSigningInput): string => {
-  const names = [...input.signedHeaders].sort()
-  const headerBlock = names.map((n) => `${n}:${(input.headers[n] ?? '').trim()}\n`).join('')
-  return [
-    input.method.toUpperCase(),
-    input.path,
-    canonicalQuery(input.query),
-    headerBlock,
-    names.join(';'),
-    input.payloadHash,
-  ].join('\n')
+  const { sorted, joined } = sortedNames(input.signedHeaders)
+  let headerBlock = ''
+  for (const n of sorted) headerBlock += `${n}:${(input.headers[n] ?? '').trim()}\n`
+  return `${input.method.toUpperCase()}\n${input.path}\n${canonicalQuery(input.query)}\n${headerBlock}\n${joined}\n${input.payloadHash}`
 }
 
 /** The hex signature of the note §5.3–5.4. */
 export const volcSignature = (input: VolcSigningInput): string => {
   const date = input.xDate.slice(0, 8)
   const scope = `${date}/${input.region}/${input.service}/request`
-  const stringToSign = [
-    'HMAC-SHA256',
-    input.xDate,
-    scope,
-    sha256Hex(volcCanonicalRequest(input)),
-  ].join('\n')
+  const stringToSign = `HMAC-SHA256\n${input.xDate}\n${scope}\n${sha256Hex(volcCanonicalRequest(input))}`
   return createHmac('sha256', signingKey(input.secretAccessKey, date, input.region, input.service))
     .update(stringToSign, 'utf8')
     .digest('hex')
@@ -108,18 +111,56 @@ export interface VolcAuthorization {
   readonly signature: string
 }
 
+const AUTHORIZATION = /^HMAC-SHA256\s+(.*)$/
+
+// The Credential and SignedHeaders of a client stay the same from one request to the next (only
+// the date moves, once a day): the last ones parsed are kept, so a request parses its Signature
+// alone. The cached list is shared: callers treat it as read-only.
+let lastCredential: { readonly raw: string; readonly parts: string[] } | undefined
+let lastSignedHeaders: { readonly raw: string; readonly list: ReadonlyArray<string> } | undefined
+
+const credentialParts = (raw: string): string[] => {
+  if (lastCredential?.raw !== raw) lastCredential = { raw, parts: raw.split('/') }
+  return lastCredential.parts
+}
+
+const signedHeaderList = (raw: string): ReadonlyArray<string> => {
+  if (lastSignedHeaders?.raw !== raw) {
+    const list = raw
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean)
+    lastSignedHeaders = { raw, list }
+  }
+  return lastSignedHeaders.list
+}
+
 /** Parses the Authorization header; undefined when it is not a well-formed HMAC-SHA256 one. */
 export const parseVolcAuthorization = (header: string): VolcAuthorization | undefined => {
-  const m = /^HMAC-SHA256\s+(.*)$/.exec(header.trim())
+  const m = AUTHORIZATION.exec(header.trim())
   if (m === null || m[1] === undefined) return undefined
-  const fields: Record<string, string> = {}
-  for (const part of m[1].split(',')) {
-    const eq = part.indexOf('=')
-    if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+  const rest = m[1]
+  // `Name=value` fields separated by commas; a later field of the same name wins.
+  let credentialRaw: string | undefined
+  let signed: string | undefined
+  let signature: string | undefined
+  let start = 0
+  while (start <= rest.length) {
+    let end = rest.indexOf(',', start)
+    if (end < 0) end = rest.length
+    const eq = rest.indexOf('=', start)
+    if (eq >= 0 && eq < end) {
+      const name = rest.slice(start, eq).trim()
+      if (name !== '') {
+        const value = rest.slice(eq + 1, end).trim()
+        if (name === 'Credential') credentialRaw = value
+        else if (name === 'SignedHeaders') signed = value
+        else if (name === 'Signature') signature = value
+      }
+    }
+    start = end + 1
   }
-  const credential = fields['Credential']?.split('/')
-  const signed = fields['SignedHeaders']
-  const signature = fields['Signature']
+  const credential = credentialRaw === undefined ? undefined : credentialParts(credentialRaw)
   if (credential?.length !== 5 || signed === undefined || signature === undefined) return undefined
   const [accessKeyId, date, region, service, terminator] = credential as [
     string,
@@ -134,16 +175,21 @@ export const parseVolcAuthorization = (header: string): VolcAuthorization | unde
     date,
     region,
     service,
-    signedHeaders: signed
-      .split(';')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
+    signedHeaders: signedHeaderList(signed),
     signature: signature.toLowerCase(),
   }
 }
 
+// Requests signed within the same second carry the same X-Date: the last one parsed is kept.
+let lastXDate: { readonly s: string; readonly ms: number | undefined } | undefined
+
 /** Parses X-Date `20201230T081805Z` to epoch ms. */
 export const parseXDate = (s: string): number | undefined => {
+  if (lastXDate?.s !== s) lastXDate = { s, ms: parseXDateUncached(s) }
+  return lastXDate.ms
+}
+
+const parseXDateUncached = (s: string): number | undefined => {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s)
   if (m === null) return undefined
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [
