@@ -38,6 +38,16 @@ describe('createFifoMap', () => {
     expect(m.values()).toEqual([4, 5])
   })
 
+  it('adds a key only when absent', () => {
+    const m = createFifoMap<string, number>(2)
+    expect(m.add('a', 1)).toBe(true)
+    expect(m.add('a', 2)).toBe(false)
+    expect(m.get('a')).toBe(1)
+    expect(m.add('b', 3)).toBe(true)
+    expect(m.add('c', 4)).toBe(true)
+    expect(m.values()).toEqual([3, 4])
+  })
+
   it('holds nothing with a capacity of 0', () => {
     const m = createFifoMap<string, number>(0)
     m.set('a', 1)

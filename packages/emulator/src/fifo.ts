@@ -14,6 +14,8 @@ export interface FifoMap<K, V> {
    * an existing key keeps its place, as in a Map.
    */
   set(key: K, value: V): void
+  /** Adds a new key (last, like `set`) and says true; leaves a present key alone and says false. */
+  add(key: K, value: V): boolean
   /** The oldest entry's value; undefined when empty. */
   oldest(): V | undefined
   /** Drops the oldest entry. */
@@ -38,6 +40,13 @@ export const createFifoMap = <K, V>(capacity: number): FifoMap<K, V> => {
     vals[head] = undefined
     head = head + 1 === cap ? 0 : head + 1
   }
+  const append = (key: K, value: V): void => {
+    if (slots.size === cap) dropOldest()
+    const tail = slotAt(slots.size)
+    keys[tail] = key
+    vals[tail] = value
+    slots.set(key, tail)
+  }
   return {
     get size() {
       return slots.size
@@ -50,15 +59,13 @@ export const createFifoMap = <K, V>(capacity: number): FifoMap<K, V> => {
     set: (key, value) => {
       if (cap === 0) return
       const slot = slots.get(key)
-      if (slot !== undefined) {
-        vals[slot] = value
-        return
-      }
-      if (slots.size === cap) dropOldest()
-      const tail = slotAt(slots.size)
-      keys[tail] = key
-      vals[tail] = value
-      slots.set(key, tail)
+      if (slot === undefined) append(key, value)
+      else vals[slot] = value
+    },
+    add: (key, value) => {
+      if (slots.has(key)) return false
+      if (cap > 0) append(key, value)
+      return true
     },
     oldest: () => (slots.size === 0 ? undefined : vals[head]),
     dropOldest,

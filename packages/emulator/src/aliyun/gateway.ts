@@ -98,9 +98,7 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
       if (expires === undefined || (expires > t && nonces.size < MAX_NONCES)) break
       nonces.dropOldest()
     }
-    if (nonces.has(nonce)) return true
-    nonces.set(nonce, t + WINDOW_MS)
-    return false
+    return !nonces.add(nonce, t + WINDOW_MS)
   }
 
   const gatewayError = (code: string, message: string): { reply: Reply } => ({
