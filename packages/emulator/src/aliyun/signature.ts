@@ -4,6 +4,8 @@
 // verifies these signatures.
 import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac } from 'node:crypto'
+import type { HmacKey } from '../hmac'
+import { hmacDigest, prepareHmacKey } from '../hmac'
 
 const oneShotHash: typeof nodeCrypto.hash | undefined = nodeCrypto.hash
 
@@ -48,13 +50,20 @@ export const rpcStringToSign = (
   return `${method}&%2F&${canonical}`
 }
 
+// The key of the last secret seen: an emulator checks every request against one secret.
+let lastRpcKey: { readonly secret: string; readonly key: HmacKey } | undefined
+
 /** The RPC v1 signature: base64(HMAC-SHA1(secret + '&', stringToSign)). */
 export const rpcSignature = (
   secret: string,
   method: string,
   params: ReadonlyArray<readonly [string, string]>,
-): string =>
-  createHmac('sha1', `${secret}&`).update(rpcStringToSign(method, params), 'utf8').digest('base64')
+): string => {
+  if (lastRpcKey?.secret !== secret) {
+    lastRpcKey = { secret, key: prepareHmacKey('sha1', `${secret}&`) }
+  }
+  return hmacDigest(lastRpcKey.key, rpcStringToSign(method, params), 'base64')
+}
 
 /** SHA-256 of `data` as lower-case hex. */
 export const sha256Hex = (data: string | Buffer): string =>

@@ -4,6 +4,8 @@
 // another), and no published library verifies (rather than creates) these signatures.
 import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac } from 'node:crypto'
+import type { HmacKey } from '../hmac'
+import { hmacDigest, prepareHmacKey } from '../hmac'
 
 const oneShotHash: typeof nodeCrypto.hash | undefined = nodeCrypto.hash
 
@@ -81,22 +83,24 @@ export const volcSignature = (input: VolcSigningInput): string => {
   const date = input.xDate.slice(0, 8)
   const scope = `${date}/${input.region}/${input.service}/request`
   const stringToSign = `HMAC-SHA256\n${input.xDate}\n${scope}\n${sha256Hex(volcCanonicalRequest(input))}`
-  return createHmac('sha256', signingKey(input.secretAccessKey, date, input.region, input.service))
-    .update(stringToSign, 'utf8')
-    .digest('hex')
+  return hmacDigest(
+    signingKey(input.secretAccessKey, date, input.region, input.service),
+    stringToSign,
+    'hex',
+  )
 }
 
 // The derived key changes once a day; caching the last one saves four HMACs per request.
-let lastKey: { id: string; key: Buffer } | undefined
+let lastKey: { id: string; key: HmacKey } | undefined
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC(SK, date), region), service), "request"). */
-const signingKey = (secret: string, date: string, region: string, service: string): Buffer => {
+const signingKey = (secret: string, date: string, region: string, service: string): HmacKey => {
   const id = `${date}\n${region}\n${service}\n${secret}`
   if (lastKey?.id === id) return lastKey.key
   const kDate = hmac(secret, date)
   const kRegion = hmac(kDate, region)
   const kService = hmac(kRegion, service)
-  const key = hmac(kService, 'request')
+  const key = prepareHmacKey('sha256', hmac(kService, 'request'))
   lastKey = { id, key }
   return key
 }
