@@ -5,6 +5,7 @@
 //   signed     signRequest per call + undiciTransport (no validation, no decoding)
 //   provider   createAliyunProvider(...).bind() (validation, signing, transport, decoding)
 //   client     createPrivacyNumberClient(...).bind() (plus outId, breaker, retry, events)
+//   clientBare the same client with `retry: false, breaker: false` (what cockatiel's policies cost)
 // Usage: taskset -c 0 node packages/cli/bench/layers.mjs [--rounds 3] [--duration 2000]
 // A diagnostic for `docs/benchmarks.md` ("What limits each figure"); `pnpm bench` does not run it.
 import { randomUUID } from 'node:crypto'
@@ -102,6 +103,14 @@ const layers = {
   client: () => {
     const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
     const c = core.createPrivacyNumberClient({ providers: [p] })
+    return {
+      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
+      close: () => p.close(),
+    }
+  },
+  clientBare: () => {
+    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
+    const c = core.createPrivacyNumberClient({ providers: [p], retry: false, breaker: false })
     return {
       op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
       close: () => p.close(),
