@@ -107,6 +107,8 @@ describe('Aliyun RPC signature v1', () => {
             fc.oneof(fc.string(), fc.constant('Signature'), fc.constant('a')),
             fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constant('%')),
           ),
+          // Past 32 pairs the sort takes another path.
+          { maxLength: 40 },
         ),
         (method, params) => {
           expect(rpcStringToSign(method, params)).toBe(reference(method, params))
