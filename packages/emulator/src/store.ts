@@ -1,6 +1,7 @@
 // One vendor's state: its pool of X numbers, live bindings with expiry, and G groups. Both vendor
 // front ends share this model; what differs between them (codes, shapes) stays in their handlers.
 import { createFifoMap } from './fifo'
+import { ownString } from './strings'
 
 /** The two emulated vendors. */
 export type Vendor = 'volcengine' | 'aliyun'
@@ -175,6 +176,13 @@ const partiesOf = (b: PartyShape): string[] => {
 const crossPartiesOf = (b: PartyShape): string[] =>
   isAx(b) ? [b.a] : partiesOf(b).map((p) => AX + p)
 
+/** A copy of vendor extras whose values are strings of their own (see ownString). */
+const ownExtra = (extra: Readonly<Record<string, string>> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {}
+  if (extra !== undefined) for (const [k, v] of Object.entries(extra)) out[k] = ownString(v)
+  return out
+}
+
 /** A binary min-heap of (expiry, id): expiry checks stay O(log n) with 100k live bindings. */
 const createExpiryHeap = () => {
   const times: number[] = []
@@ -348,23 +356,24 @@ export const createStore = (config: StoreConfig): VendorStore => {
       x = select(req.selection ?? { cities: [], anyCity: true }, req.kind, parties)
       if (x === undefined) return { ok: false, failure: 'no-number' }
     }
+    // Request values are copied (ownString) so that a binding does not keep its request alive.
     const binding: StoredBinding = {
       vendor,
       kind: req.kind,
       subscriptionId: config.newSubscriptionId(),
-      a: req.a,
+      a: ownString(req.a),
       x,
       xCity: pool.get(x) ?? '',
       expiresAt: req.expiresAt,
       createdAt: now(),
       record: req.record,
-      extra: { ...req.extra },
+      extra: ownExtra(req.extra),
     }
-    if (req.b !== undefined) binding.b = req.b
+    if (req.b !== undefined) binding.b = ownString(req.b)
     if (req.placeholderB !== undefined) binding.placeholderB = req.placeholderB
-    if (req.groupId !== undefined) binding.groupId = req.groupId
-    if (req.outId !== undefined) binding.outId = req.outId
-    if (req.userData !== undefined) binding.userData = req.userData
+    if (req.groupId !== undefined) binding.groupId = ownString(req.groupId)
+    if (req.outId !== undefined) binding.outId = ownString(req.outId)
+    if (req.userData !== undefined) binding.userData = ownString(req.userData)
     live.set(binding.subscriptionId, binding)
     const slot = slotOf(x)
     slot.subs.add(binding.subscriptionId)
@@ -394,17 +403,17 @@ export const createStore = (config: StoreConfig): VendorStore => {
       if (holder !== undefined && holder !== id) return { ok: false, failure: 'conflict' }
     }
     for (const p of partiesOf(b)) if (slot.parties.get(p) === id) slot.parties.delete(p)
-    b.a = next.a
+    b.a = ownString(next.a)
     if (next.b !== undefined) {
-      b.b = next.b
+      b.b = ownString(next.b)
       delete b.placeholderB
     }
-    if (change.groupId !== undefined) b.groupId = change.groupId
+    if (change.groupId !== undefined) b.groupId = ownString(change.groupId)
     for (const p of partiesOf(b)) slot.parties.set(p, id)
-    if (change.outId !== undefined) b.outId = change.outId
-    if (change.userData !== undefined) b.userData = change.userData
+    if (change.outId !== undefined) b.outId = ownString(change.outId)
+    if (change.userData !== undefined) b.userData = ownString(change.userData)
     if (change.record !== undefined) b.record = change.record
-    if (change.extra !== undefined) Object.assign(b.extra, change.extra)
+    if (change.extra !== undefined) Object.assign(b.extra, ownExtra(change.extra))
     if (change.expiresAt !== undefined && change.expiresAt !== b.expiresAt) {
       b.expiresAt = change.expiresAt
       heap.push(b.expiresAt, id)

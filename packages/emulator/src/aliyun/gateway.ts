@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { stringify } from 'lossless-json'
 import { createFifoMap } from '../fifo'
 import { parseQuery } from '../query'
+import { ownString } from '../strings'
 import type { AcceptedCall, FrontEnd, RawRequest, Reply } from '../server'
 import {
   acs3Signature,
@@ -98,7 +99,7 @@ export const createAliFrontEnd = (config: AliGatewayConfig): FrontEnd<AliCall> =
       if (expires === undefined || (expires > t && nonces.size < MAX_NONCES)) break
       nonces.dropOldest()
     }
-    return !nonces.add(nonce, t + WINDOW_MS)
+    return !nonces.add(ownString(nonce), t + WINDOW_MS)
   }
 
   const gatewayError = (code: string, message: string): { reply: Reply } => ({

@@ -13,6 +13,7 @@ import type {
   StoredGroup,
   VendorStore,
 } from '../store'
+import { ownString } from '../strings'
 import { MIN_LIFETIME_MS, YEAR_2038_MS } from '../time'
 import type { VolcAction, VolcError, VolcOutcome } from './gateway'
 import type { VolcParams } from './params'
@@ -163,7 +164,7 @@ export const createVolcActions = (config: VolcActionsConfig): Record<string, Vol
       if (b !== undefined && b.kind === kind) return { result: bindResult(b) }
       const outcome = bindOnce(p, kind, opts)
       if ('result' in outcome) {
-        idempotent.set(idempotentId, (outcome.result as { SubId: string }).SubId)
+        idempotent.set(ownString(idempotentId), (outcome.result as { SubId: string }).SubId)
       }
       return outcome
     }
