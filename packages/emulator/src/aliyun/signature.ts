@@ -43,11 +43,35 @@ const sortByKey = <P extends readonly [string, string]>(pairs: P[]): P[] => {
   return pairs
 }
 
+/** Each ASCII character encoded twice: itself when unreserved, else `%25` and its hex code. */
+const TWICE_ASCII: ReadonlyArray<string> = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c)
+  return UNRESERVED.test(ch) ? ch : `%25${c.toString(16).toUpperCase().padStart(2, '0')}`
+})
+
 /**
  * percentEncode applied twice, as the string to sign does to each key and value. The first pass
  * leaves only unreserved characters and `%XX` escapes, so the second one only turns `%` into `%25`.
  */
 const encodedTwice = (s: string): string => {
+  if (UNRESERVED.test(s)) return s
+  // ASCII values (timestamps, Expiration, signatures) in one pass over a table, for speed:
+  // encodeURIComponent and two replaces cost about twice as much.
+  let out = ''
+  let run = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 128) return encodedTwiceGeneral(s)
+    const twice = TWICE_ASCII[c] as string
+    if (twice.length > 1) {
+      out += s.slice(run, i) + twice
+      run = i + 1
+    }
+  }
+  return out + s.slice(run)
+}
+
+const encodedTwiceGeneral = (s: string): string => {
   const once = percentEncode(s)
   return once.includes('%') ? once.replace(/%/g, '%25') : once
 }
