@@ -157,6 +157,37 @@ describe('Volcengine signature', () => {
     )
   })
 
+  it('signs over the signed headers as they are at each call, a reused array included', () => {
+    const signedHeaders = ['x-date', 'host']
+    const input = {
+      method: 'POST',
+      path: '/',
+      query: [],
+      headers: { host: 'h', 'x-date': 'd', 'x-b': 'b' },
+      signedHeaders,
+      payloadHash: EMPTY_HASH,
+    }
+    expect(
+      volcCanonicalRequest({
+        ...input,
+        xDate: 'd',
+        region: 'r',
+        service: 's',
+        secretAccessKey: 'k',
+      }),
+    ).toContain('\nhost;x-date\n')
+    signedHeaders.push('x-b')
+    expect(
+      volcCanonicalRequest({
+        ...input,
+        xDate: 'd',
+        region: 'r',
+        service: 's',
+        secretAccessKey: 'k',
+      }),
+    ).toContain('\nhost;x-b;x-date\n')
+  })
+
   it('parses X-Date as UTC', () => {
     expect(parseXDate('20201230T081805Z')).toBe(Date.UTC(2020, 11, 30, 8, 18, 5))
     expect(parseXDate('2020-12-30T08:18:05Z')).toBeUndefined()

@@ -57,17 +57,18 @@ export interface VolcSigningInput {
 }
 
 // The sorted SignedHeaders of the last list seen: parseVolcAuthorization hands out the same
-// array for the same header list, so this skips a copy, a sort and a join per request.
+// frozen array for the same header list, so this skips a copy, a sort and a join per request.
+// Only frozen lists are remembered: a caller's own array could change between two calls.
 let lastSigned:
   | { readonly list: ReadonlyArray<string>; readonly sorted: string[]; readonly joined: string }
   | undefined
 
 const sortedNames = (list: ReadonlyArray<string>): { sorted: string[]; joined: string } => {
-  if (lastSigned?.list !== list) {
-    const sorted = [...list].sort()
-    lastSigned = { list, sorted, joined: sorted.join(';') }
-  }
-  return lastSigned
+  if (lastSigned?.list === list) return lastSigned
+  const sorted = [...list].sort()
+  const names = { list, sorted, joined: sorted.join(';') }
+  if (Object.isFrozen(list)) lastSigned = names
+  return names
 }
 
 /** The canonical request of the note §5.2. */
@@ -130,10 +131,12 @@ const credentialParts = (raw: string): string[] => {
 
 const signedHeaderList = (raw: string): ReadonlyArray<string> => {
   if (lastSignedHeaders?.raw !== raw) {
-    const list = raw
-      .split(';')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean)
+    const list = Object.freeze(
+      raw
+        .split(';')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
     lastSignedHeaders = { raw, list }
   }
   return lastSignedHeaders.list
