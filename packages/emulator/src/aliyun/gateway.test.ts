@@ -62,7 +62,7 @@ describe('Aliyun gateway, RPC v1', () => {
     )
   })
 
-  it('refuses any SignatureMethod but HMAC-SHA1, an empty one included', () => {
+  it('refuses every SignatureMethod but HMAC-SHA1, an empty one included', () => {
     const fe = frontEnd()
     expect(codeOf(fe, request([...common(), ['SignatureMethod', 'HMAC-SHA1']]))).toBe('accepted')
     expect(codeOf(fe, request([...common(), ['SignatureMethod', '']]))).toBe(

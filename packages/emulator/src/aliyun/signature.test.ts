@@ -89,7 +89,7 @@ describe('Aliyun RPC signature v1', () => {
     expect(percentEncode("a b*~!'()")).toBe('a%20b%2A~%21%27%28%29')
   })
 
-  it('builds the string to sign like the note spells it, for any parameters', () => {
+  it('builds the string to sign like the note spells it, whatever the parameters', () => {
     // The note's construction, step by step: sort, encode each pair, join, encode the whole.
     const reference = (method: string, params: ReadonlyArray<readonly [string, string]>) => {
       const canonical = params

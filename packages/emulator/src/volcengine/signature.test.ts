@@ -109,7 +109,7 @@ describe('Volcengine signature', () => {
     ).toBeUndefined()
   })
 
-  it('parses any Authorization header like a plain split on commas and equals signs', () => {
+  it('parses every Authorization header like a plain split on commas and equals signs', () => {
     // The straightforward reading of the note, kept as the reference for the faster parser.
     const reference = (header: string) => {
       const m = /^HMAC-SHA256\s+(.*)$/.exec(header.trim())
