@@ -377,12 +377,13 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
     )
   }
 
-  // Validation runs when the task runs (the expiry window is checked against that moment).
+  // Validation runs when the task runs (the expiry window is checked against that moment). Not
+  // an async function: it hands on the inner task's promise without an extra await hop.
   const bind =
     (req: BindRequest): TE.TaskEither<PrivacyNumberError, Binding> =>
-    async () => {
+    () => {
       const p = prepare(req)
-      if (p._tag === 'Left') return p
+      if (p._tag === 'Left') return Promise.resolve(p)
       return withGroup(p.right.request, (groupId) => bindInCities(p.right, groupId))()
     }
 

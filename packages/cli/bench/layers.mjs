@@ -108,6 +108,22 @@ const layers = {
       close: () => p.close(),
     }
   },
+  clientRetryOnly: () => {
+    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
+    const c = core.createPrivacyNumberClient({ providers: [p], breaker: false })
+    return {
+      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
+      close: () => p.close(),
+    }
+  },
+  clientBreakerOnly: () => {
+    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
+    const c = core.createPrivacyNumberClient({ providers: [p], retry: false })
+    return {
+      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
+      close: () => p.close(),
+    }
+  },
   clientBare: () => {
     const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
     const c = core.createPrivacyNumberClient({ providers: [p], retry: false, breaker: false })

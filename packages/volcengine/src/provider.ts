@@ -516,10 +516,11 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
     return b
   }
 
-  // Validation runs when the task runs (the expiry window is checked against that moment).
-  const bind: Provider['bind'] = (req) => async () => {
+  // Validation runs when the task runs (the expiry window is checked against that moment). Not
+  // an async function: it hands on bindValid's promise without an extra await hop.
+  const bind: Provider['bind'] = (req) => () => {
     const valid = validateBindRequest(req, now())
-    return valid._tag === 'Left' ? valid : bindValid(valid.right)
+    return valid._tag === 'Left' ? Promise.resolve(valid) : bindValid(valid.right)
   }
 
   const unbind: Provider['unbind'] = (ref) =>

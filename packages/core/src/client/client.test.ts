@@ -291,6 +291,30 @@ describe('client: retries and the breaker', () => {
     )
   })
 
+  it('spends exactly the configured attempts on a RateLimited that persists, with backoff events', async () => {
+    const limited = () =>
+      vendorError('RateLimited', 'v', { retryAfterMs: 7 } as Partial<PrivacyNumberError>)
+    const v = scripted('v', [limited(), limited(), limited(), limited()])
+    const { client, events } = make([v], { retry: { attempts: 3 } })
+    const r = await client.bind(axb())()
+    // RateLimited may fail over; with one provider the answer is AllProvidersFailed.
+    expect(left(r)._tag).toBe('AllProvidersFailed')
+    expect(v.calls).toHaveLength(3)
+    expect(events.flatMap((e) => (e.type === 'retry' ? [[e.attempt, e.delayMs]] : []))).toEqual([
+      [2, 7],
+      [3, 7],
+    ])
+    expect(events.filter((e) => e.type === 'attempt-started')).toHaveLength(3)
+  })
+
+  it('does not enter the retry policy for a call that succeeds first time', async () => {
+    const v = scripted('v')
+    const { client, events } = make([v], { retry: { attempts: 3 } })
+    expect(E.isRight(await client.bind(axb())())).toBe(true)
+    expect(v.calls).toHaveLength(1)
+    expect(events.filter((e) => e.type === 'retry')).toHaveLength(0)
+  })
+
   it('never retries a bind on a vendor fault', async () => {
     const v = scripted('v', [vendorError('VendorUnavailable', 'v', { outcome: 'not-applied' })])
     const a = scripted('a')

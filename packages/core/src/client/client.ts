@@ -275,35 +275,38 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
   // Same-provider retries (DESIGN §2.4 rule 6) as cockatiel retry policies, one per provider
   // and operation (built on first use): RateLimited for every operation, transient faults for
   // idempotent ones; the delay honours the vendor's retry-after hint.
-  const retryPolicies = new Map<string, RetryPolicy>()
-  const retryPolicyFor = (p: Provider, operation: ClientOperation): RetryPolicy | undefined => {
+  interface RetryPlan {
+    readonly policy: RetryPolicy
+    /** The policy's own predicate: would this result be retried? */
+    readonly retries: (r: unknown) => boolean
+  }
+  const retryPlans = new Map<string, RetryPlan>()
+  const retryPlanFor = (p: Provider, operation: ClientOperation): RetryPlan | undefined => {
     if (retryCfg.attempts <= 1) return undefined
     const key = `${p.vendor}\u0000${operation}`
-    const existing = retryPolicies.get(key)
+    const existing = retryPlans.get(key)
     if (existing !== undefined) return existing
     const idempotent = IDEMPOTENT.has(operation)
     const leftOf = (r: unknown): PrivacyNumberError | undefined => {
       const res = r as Result<unknown>
       return E.isLeft(res) ? res.left : undefined
     }
-    const policy = retry(
-      handleWhenResult((r) => {
-        const e = leftOf(r)
-        if (e === undefined || e.message.includes('circuit open')) return false
-        return e._tag === 'RateLimited' || (idempotent && TRANSIENT_TAGS.has(e._tag))
+    const retries = (r: unknown): boolean => {
+      const e = leftOf(r)
+      if (e === undefined || e.message.includes('circuit open')) return false
+      return e._tag === 'RateLimited' || (idempotent && TRANSIENT_TAGS.has(e._tag))
+    }
+    const policy = retry(handleWhenResult(retries), {
+      maxAttempts: retryCfg.attempts - 1,
+      backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => {
+        const e = 'value' in ctx.result ? leftOf(ctx.result.value) : undefined
+        const hinted = e?._tag === 'RateLimited' ? e.retryAfterMs : undefined
+        return Math.min(
+          retryCfg.maxDelayMs,
+          hinted ?? retryCfg.baseDelayMs * 2 ** Math.max(0, ctx.attempt - 1),
+        )
       }),
-      {
-        maxAttempts: retryCfg.attempts - 1,
-        backoff: new DelegateBackoff((ctx: IRetryBackoffContext<unknown>) => {
-          const e = 'value' in ctx.result ? leftOf(ctx.result.value) : undefined
-          const hinted = e?._tag === 'RateLimited' ? e.retryAfterMs : undefined
-          return Math.min(
-            retryCfg.maxDelayMs,
-            hinted ?? retryCfg.baseDelayMs * 2 ** Math.max(0, ctx.attempt - 1),
-          )
-        }),
-      },
-    )
+    })
     policy.onRetry((ev) => {
       const e = 'value' in ev ? leftOf(ev.value) : undefined
       emit({
@@ -315,22 +318,39 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
         errorTag: e?._tag ?? 'Unknown',
       })
     })
-    retryPolicies.set(key, policy)
-    return policy
+    const plan = { policy, retries }
+    retryPlans.set(key, plan)
+    return plan
   }
 
-  /** `attempt` plus same-provider retries. Never rejects. */
+  /**
+   * `attempt` plus same-provider retries. Never rejects. The first attempt runs outside the
+   * retry policy; only a result the policy would retry enters it, as the policy's own first
+   * attempt (replayed, not sent again), so the backoff, the attempt count and the `retry` events
+   * are the policy's. A call that needs no retry (nearly all of them) skips the policy's
+   * machinery, measured at ≈ 10 µs a call under load (bench/layers.mjs).
+   */
   const withRetry = async <A>(
     p: Provider,
     operation: ClientOperation,
     call: () => TE.TaskEither<PrivacyNumberError, A>,
   ): Promise<{ result: Result<A>; durationMs: number }> => {
     const started = performance.now()
-    const policy = retryPolicyFor(p, operation)
-    const once = async (): Promise<Result<A>> => (await attempt(p, operation, call)).result
     let result: Result<A>
     try {
-      result = policy === undefined ? await once() : await policy.execute(once)
+      result = (await attempt(p, operation, call)).result
+      const plan = retryPlanFor(p, operation)
+      if (plan !== undefined && plan.retries(result)) {
+        let replay: Result<A> | undefined = result
+        result = await plan.policy.execute(async (): Promise<Result<A>> => {
+          if (replay !== undefined) {
+            const first = replay
+            replay = undefined
+            return first
+          }
+          return (await attempt(p, operation, call)).result
+        })
+      }
     } catch (e) {
       result = E.left(defect(p.vendor)(e))
     }
