@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import {
   acsTimestamp,
   canonicalQuery,
+  canonicalQueryV1,
   percentEncode,
   sha256Hex,
   signAcs3,
@@ -34,6 +35,21 @@ describe('percentEncode', () => {
         fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[\w.~-]*$/)),
         (s) => percentEncode(s) === reference(s),
       ),
+    )
+  })
+})
+
+describe('canonicalQueryV1', () => {
+  it('gives the canonical query and, in one pass, the same string percent-encoded again', () => {
+    const param = fc.tuple(
+      fc.oneof(fc.string(), fc.constantFrom('Action', 'a%b', 'x=y&z')),
+      fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('100%', '=&%25')),
+    )
+    fc.assert(
+      fc.property(fc.array(param, { maxLength: 16 }), (params) => {
+        const { query, encoded } = canonicalQueryV1(params)
+        return query === canonicalQuery(params) && encoded === percentEncode(query)
+      }),
     )
   })
 })

@@ -7,6 +7,7 @@
  * vendor SDK (pop-core / openapi-core and their runtimes), and the algorithms are a few lines.
  */
 import { createHash, createHmac } from 'node:crypto'
+import { hmacWithKey, type HmacFunction } from '@privacy-number/core'
 
 /** The dypls API version every request names. */
 export const DYPLS_VERSION = '2017-05-25'
@@ -33,15 +34,20 @@ const SUB_DELIMS_ALL = /[!'()*]/g
 // Byte order of the (ASCII) keys; plain `<` compares UTF-16 code units, identical for ASCII.
 const byKey = (a: Param, b: Param): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
 
-/** `k=v&…` over percent-encoded, key-sorted pairs (the form both versions sign). */
-export function canonicalQuery(params: ReadonlyArray<Param>): string {
-  // A loop rather than map/sort/map/join: this runs on every call (one array, one string).
+// Percent-encoded pairs sorted by key. A loop rather than map/sort/map/join: this runs on every
+// call (one array, one string).
+function encodedPairs(params: ReadonlyArray<Param>): Param[] {
   const pairs: Param[] = new Array<Param>(params.length)
   for (let i = 0; i < params.length; i++) {
     const p = params[i] as Param
     pairs[i] = [percentEncode(p[0]), percentEncode(p[1])]
   }
-  pairs.sort(byKey)
+  return pairs.sort(byKey)
+}
+
+/** `k=v&…` over percent-encoded, key-sorted pairs (the form both versions sign). */
+export function canonicalQuery(params: ReadonlyArray<Param>): string {
+  const pairs = encodedPairs(params)
   let out = ''
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as Param
@@ -96,10 +102,49 @@ export function signRpcV1(input: RpcV1Input): RpcV1Signature {
 // The v1 signature of an already canonical query, so `signRequest` encodes the query once and
 // sends the same string it signed (encoding was ≈ 12% of a bind's CPU when done twice).
 function signCanonicalV1(method: string, canonical: string, secret: string): RpcV1Signature {
-  const stringToSign = `${method}&%2F&${percentEncode(canonical)}`
-  const signature = createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64')
-  return { stringToSign, signature }
+  return signEncodedV1(`${method}&%2F&${percentEncode(canonical)}`, secret)
 }
+
+function signEncodedV1(stringToSign: string, secret: string): RpcV1Signature {
+  return { stringToSign, signature: v1Key(secret)(stringToSign, 'base64') }
+}
+
+// The HMAC key of the last secret used (a provider signs every call with one secret): its pads
+// are prepared once instead of on every call. One entry, so a process holds no more than the
+// secret its provider holds anyway.
+let lastSecret: string | undefined
+let lastKey: HmacFunction | undefined
+function v1Key(secret: string): HmacFunction {
+  if (secret !== lastSecret || lastKey === undefined) {
+    lastKey = hmacWithKey('sha1', `${secret}&`)
+    lastSecret = secret
+  }
+  return lastKey
+}
+
+/**
+ * The canonical query and, in the same pass, its percent-encoded form as it appears in the v1
+ * string-to-sign. Every key and value is already percent-encoded, so the canonical string holds
+ * only unreserved characters, `%`, `=` and `&`: encoding it again turns exactly those three into
+ * `%25`, `%3D` and `%26` (the tests hold this to `percentEncode(canonicalQuery(…))`).
+ */
+export function canonicalQueryV1(params: ReadonlyArray<Param>): {
+  readonly query: string
+  readonly encoded: string
+} {
+  const pairs = encodedPairs(params)
+  let query = ''
+  let encoded = ''
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i] as Param
+    const k2 = k.includes('%') ? k.replace(PERCENT, '%25') : k
+    const v2 = v.includes('%') ? v.replace(PERCENT, '%25') : v
+    query += i === 0 ? `${k}=${v}` : `&${k}=${v}`
+    encoded += i === 0 ? `${k2}%3D${v2}` : `%26${k2}%3D${v2}`
+  }
+  return { query, encoded }
+}
+const PERCENT = /%/g
 
 /** The common parameters of an RPC v1 call (vendor note §2.1), for one action. */
 export function rpcV1CommonParams(args: {
@@ -276,8 +321,8 @@ export function signRequest(input: SignRequestInput): SignedRequest {
     }),
     ...input.params,
   ]
-  const query = canonicalQuery(all)
-  const { signature } = signCanonicalV1('POST', query, input.accessKeySecret)
+  const { query, encoded } = canonicalQueryV1(all)
+  const { signature } = signEncodedV1(`POST&%2F&${encoded}`, input.accessKeySecret)
   // The gateway sorts what it verifies itself; Signature may come last, as POP sends it.
   return {
     method: 'POST',

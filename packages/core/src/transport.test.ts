@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import axios from 'axios'
+import fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import {
   axiosTransport,
@@ -68,6 +69,10 @@ const routes: Record<
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' })
     res.end(JSON.stringify(echo))
   },
+  '/target': (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' })
+    res.end(req.url)
+  },
   '/hang': () => onHang(),
   '/destroy': (req) => req.socket.destroy(),
   // Headers at once, then one byte now and then, forever: only a whole-call deadline stops it.
@@ -83,11 +88,9 @@ beforeAll(async () => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const route = routes[new URL(req.url ?? '/', 'http://x').pathname]
-      if (route === undefined) {
-        res.writeHead(500)
-        res.end('no route')
-      } else route(req, res, Buffer.concat(chunks))
+      // Any other path answers with the request target exactly as it arrived.
+      const route = routes[new URL(req.url ?? '/', 'http://x').pathname] ?? routes['/target']
+      route?.(req, res, Buffer.concat(chunks))
     })
   })
   server.on('connection', () => connections++)
@@ -161,6 +164,30 @@ describe.each(transports)('%s', (_, make) => {
     expect(res.status).toBe(200)
     expect(res.body).toBe(BIG_ID_BODY)
     expect(res.body).toContain('20000000000000123')
+  })
+
+  it('sends the path and query the URL parser gives, for any spelling (sent twice: the second time the origin is known)', async () => {
+    const tricky = fc.constantFrom(
+      ...'aZ09-._~%/?=&:@!$()*+,;#\' "<>`{}|^[]\\ 济'.split(''),
+      '/./',
+      '/../',
+      '%2e',
+      '%2E%2e',
+      '%20',
+      '%zz',
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(tricky, { maxLength: 12 }), async (parts) => {
+        const url = `${base}/p/${parts.join('')}`
+        const expected = new URL(url)
+        for (let i = 0; i < 2; i++) {
+          const got = right(await send(t, { method: 'GET', url, headers: {} })).body
+          if (got !== expected.pathname + expected.search) return false
+        }
+        return true
+      }),
+      { numRuns: 150 },
+    )
   })
 
   it('lower-cases the response headers', async () => {

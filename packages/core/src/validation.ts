@@ -15,6 +15,7 @@ import {
   type GroupChange,
   type GroupInput,
 } from './model'
+import { sparse } from './codecs'
 import { normalizePhone, normalizeX } from './phone'
 import { isMarkedValidated } from './validated'
 
@@ -182,7 +183,7 @@ const GroupSpecCodec = t.union([
 ])
 
 const SelectCodec = t.exact(
-  t.partial({
+  sparse({
     city: AreaCode,
     byParty: refine<'A' | 'B'>('Party', (u) =>
       u === 'A' || u === 'B' ? E.right(u) : E.left("must be 'A' or 'B'"),
@@ -203,7 +204,7 @@ const SelectCodec = t.exact(
 
 const bindRequestCodec = t.intersection([
   t.type({ kind: Kind, a: PhoneNumber, expiresAt: ExpiresAt }),
-  t.partial({
+  sparse({
     b: PhoneNumber,
     x: XNumber,
     select: SelectCodec,
@@ -332,7 +333,7 @@ export function validateBindRequest(
 }
 
 const bindingUpdateCodec = t.exact(
-  t.partial({
+  sparse({
     expiresAt: ExpiresAt,
     a: PhoneNumber,
     b: PhoneNumber,
@@ -363,7 +364,7 @@ const groupInputCodec = t.exact(
       name: boundedString('GroupName', LIMITS.groupNameLength),
       numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
     }),
-    t.partial({ expiresAt: ExpiresAt }),
+    sparse({ expiresAt: ExpiresAt }),
   ]),
 )
 
@@ -388,7 +389,7 @@ const memberList = t.intersection([
 ])
 
 const groupChangeCodec = t.exact(
-  t.partial({
+  sparse({
     add: memberList,
     remove: memberList,
     replace: memberList,
@@ -422,7 +423,7 @@ export function validateGroupId(input: unknown): E.Either<InvalidArgument, strin
 }
 
 const findCodec = t.exact(
-  t.partial({
+  sparse({
     a: PhoneNumber,
     b: PhoneNumber,
     x: XNumber,
