@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import * as nodeCrypto from 'node:crypto'
 import fc from 'fast-check'
+import type * as hmacModule from './hmac'
 import { hmacWithKey, type HmacAlgorithm } from './hmac'
 
 const reference = (
@@ -50,7 +51,7 @@ describe('hmacWithKey', () => {
     jest.isolateModules(() => {
       jest.doMock('node:crypto', () => ({ ...nodeCrypto, hash: undefined }))
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const isolated = require('./hmac') as typeof import('./hmac')
+      const isolated = require('./hmac') as typeof hmacModule
       expect(isolated.hmacWithKey('sha256', 'k')('m', 'hex')).toBe(
         reference('sha256', 'k', 'm', 'hex'),
       )
