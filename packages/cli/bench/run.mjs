@@ -79,8 +79,8 @@ async function main() {
   const cfg = {
     mode: quick ? 'quick' : 'full',
     concurrency: 32,
-    rounds: Number(opts.rounds ?? (quick ? 3 : 5)),
-    durationMs: Number(opts.duration ?? (quick ? 600 : 4000)),
+    rounds: Number(opts.rounds ?? (quick ? 4 : 10)),
+    durationMs: Number(opts.duration ?? (quick ? 500 : 2000)),
     warmupMs: quick ? 250 : 1000,
     cpuCalls: quick ? 1500 : 10_000,
     cpuRounds: quick ? 3 : 5,
@@ -226,6 +226,8 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
     }
   }
 
+  // Order matters: the figures compared in a ratio run next to each other in every round
+  // (ceiling, library, official Aliyun SDK; Volcengine library, official Volcengine SDK).
   const scenarios = [
     {
       key: 'ceilingRps',
@@ -246,6 +248,41 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
             return (res.statusCode === 200 && isOk(body)) || body
           },
           close: () => pool.close(),
+        }
+      },
+    },
+    {
+      key: 'libraryRps',
+      label: 'library, Aliyun BindAxb, undici transport',
+      setup: libraryScenario('aliyun', 'undici'),
+    },
+    {
+      key: 'officialAliyunRps',
+      label: 'official @alicloud/dyplsapi-2017-05-25 (pop-core), BindAxb',
+      setup: async () => {
+        const sdk = new Dypls({
+          accessKeyId: ali.accessKeyId,
+          accessKeySecret: ali.accessKeySecret,
+          endpoint: ali.endpoint,
+        })
+        return {
+          op: async () => {
+            const { a, b } = phones()
+            // pop-core throws on a Code other than OK; the loop counts a throw as a failure.
+            const res = await sdk.bindAxb(
+              {
+                PoolKey: ali.poolKey,
+                PhoneNoA: a,
+                PhoneNoB: b,
+                Expiration: core.formatBeijing(expiresAt),
+                IsRecordingEnabled: false,
+                OutId: `pn-${randomUUID()}`,
+              },
+              { method: 'POST', timeout: 5000 },
+            )
+            return res.Code === 'OK' || res
+          },
+          close: () => sdk.keepAliveAgent?.destroy(),
         }
       },
     },
@@ -289,54 +326,14 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
       },
     },
     {
-      key: 'libraryRps',
-      label: 'library, Aliyun BindAxb, undici transport',
-      setup: libraryScenario('aliyun', 'undici'),
-    },
-    {
       key: 'axiosRps',
       label: 'library, Aliyun BindAxb, axios transport (default)',
       setup: libraryScenario('aliyun', 'axios'),
     },
     {
-      key: 'officialAliyunRps',
-      label: 'official @alicloud/dyplsapi-2017-05-25 (pop-core), BindAxb',
-      setup: async () => {
-        const sdk = new Dypls({
-          accessKeyId: ali.accessKeyId,
-          accessKeySecret: ali.accessKeySecret,
-          endpoint: ali.endpoint,
-        })
-        return {
-          op: async () => {
-            const { a, b } = phones()
-            // pop-core throws on a Code other than OK; the loop counts a throw as a failure.
-            const res = await sdk.bindAxb(
-              {
-                PoolKey: ali.poolKey,
-                PhoneNoA: a,
-                PhoneNoB: b,
-                Expiration: core.formatBeijing(expiresAt),
-                IsRecordingEnabled: false,
-                OutId: `pn-${randomUUID()}`,
-              },
-              { method: 'POST', timeout: 5000 },
-            )
-            return res.Code === 'OK' || res
-          },
-          close: () => sdk.keepAliveAgent?.destroy(),
-        }
-      },
-    },
-    {
       key: 'volcengineLibraryRps',
       label: 'library, Volcengine SelectNumberAndBindAXB, undici transport',
       setup: libraryScenario('volcengine', 'undici'),
-    },
-    {
-      key: 'volcengineAxiosRps',
-      label: 'library, Volcengine SelectNumberAndBindAXB, axios transport (default)',
-      setup: libraryScenario('volcengine', 'axios'),
     },
     {
       key: 'officialVolcengineRps',
@@ -367,6 +364,11 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
           },
         }
       },
+    },
+    {
+      key: 'volcengineAxiosRps',
+      label: 'library, Volcengine SelectNumberAndBindAXB, axios transport (default)',
+      setup: libraryScenario('volcengine', 'axios'),
     },
   ]
 
@@ -420,8 +422,10 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
   }
 
   for (let r = 0; r < cfg.rounds; r++) {
-    // Rotate the order each round so no scenario always follows the same one.
-    const order = live.map((_, i) => live[(i + r) % live.length])
+    // Forward, then backward (A B C … C B A …): a scenario's neighbours stay its neighbours, so
+    // the ratios below compare runs seconds apart, not minutes, and no scenario always
+    // runs first or last.
+    const order = r % 2 === 0 ? live : [...live].reverse()
     for (const x of order) {
       expiresAt = new Date(Date.now() + 2 * 3600_000)
       await emu.call('purge')
@@ -466,6 +470,21 @@ async function runThroughput({ cfg, emu, core, aliyun, volcengine, phones }) {
     if (x.failed > 0) out[x.s.key.replace(/Rps$/, 'Failures')] = x.failed
   }
   const ratio = (a, b) => (out[a] > 0 && out[b] > 0 ? round(out[a] / out[b], 3) : -1)
+  // The same ratios taken round by round (two neighbouring runs of a few seconds each) and then
+  // the median: slow swings of a shared machine's speed hit both sides of each pair alike, where
+  // a ratio of medians can pair a fast minute with a slow one.
+  const byKey = new Map(live.map((x) => [x.s.key, x]))
+  const paired = (a, b) => {
+    const xa = byKey.get(a)
+    const xb = byKey.get(b)
+    if (xa === undefined || xb === undefined) return -1
+    const rs = xa.rps.map((v, i) => v / xb.rps[i]).filter((v) => Number.isFinite(v) && v > 0)
+    return rs.length === 0 ? -1 : round(median(rs), 3)
+  }
+  out.pairedRatioToCeiling = paired('libraryRps', 'ceilingRps')
+  out.pairedRatioToOfficialAliyun = paired('libraryRps', 'officialAliyunRps')
+  out.pairedRatioToOfficialVolcengine = paired('volcengineLibraryRps', 'officialVolcengineRps')
+  out.axiosPairedRatioToOfficialAliyun = paired('axiosRps', 'officialAliyunRps')
   out.ratioToCeiling = ratio('libraryRps', 'ceilingRps')
   out.axiosRatioToCeiling = ratio('axiosRps', 'ceilingRps')
   out.ratioToNodeHttp = ratio('libraryRps', 'nodeHttpRps')
@@ -924,6 +943,10 @@ function printSummary(r, cfg, wallS) {
   line('ratioToOfficialAliyun (target ≥ 1.5)', r.ratioToOfficialAliyun)
   line('axiosRatioToOfficialAliyun', r.axiosRatioToOfficialAliyun)
   line('ratioToOfficialVolcengine (target ≥ 1.5)', r.ratioToOfficialVolcengine)
+  line(
+    'same paired round by round: ceiling, Aliyun, Volc',
+    `${r.pairedRatioToCeiling} / ${r.pairedRatioToOfficialAliyun} / ${r.pairedRatioToOfficialVolcengine}`,
+  )
   line(
     'same by client CPU/call: ceiling, Aliyun, Volc',
     `${r.cpuRatioToCeiling} / ${r.cpuRatioToOfficialAliyun} / ${r.cpuRatioToOfficialVolcengine}`,

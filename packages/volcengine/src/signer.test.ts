@@ -28,6 +28,45 @@ describe('signVolcengine', () => {
     )
   })
 
+  it('signs with the right derived key when secret, day, region or service change between calls', () => {
+    const base = {
+      method: 'POST',
+      host: 'open.volcengineapi.com',
+      path: '/',
+      query: { Action: 'SelectNumberAndBindAXB', Version: '2022-01-01' },
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+      accessKeyId: 'AK',
+      secretAccessKey: 'secret-one',
+      region: 'cn-north-1',
+      service: 'vms',
+      date: new Date('2026-11-23T08:00:00Z'),
+    }
+    const variants = [
+      base,
+      { ...base, secretAccessKey: 'secret-two' },
+      { ...base, date: new Date('2026-11-24T08:00:00Z') },
+      { ...base, region: 'cn-beijing' },
+      { ...base, service: 'iam' },
+    ]
+    // Each alone, from a fresh module (no cache), then all interleaved through this one.
+    const alone = variants.map((v) => {
+      let auth = ''
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require('./signer') as { signVolcengine: typeof signVolcengine }
+        auth = fresh.signVolcengine(v).Authorization
+      })
+      return auth
+    })
+    expect(new Set(alone).size).toBe(variants.length)
+    for (const order of [
+      [0, 1, 0, 2, 0, 3, 4, 0],
+      [4, 3, 2, 1, 0, 1, 2, 3, 4],
+    ])
+      for (const i of order) expect(signVolcengine(variants[i]!).Authorization).toBe(alone[i])
+  })
+
   it('builds the canonical request of the official vector', () => {
     const { text } = canonicalRequest(
       {
