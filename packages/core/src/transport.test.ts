@@ -88,8 +88,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      // Any other path answers with the request target exactly as it arrived.
-      const route = routes[new URL(req.url ?? '/', 'http://x').pathname] ?? routes['/target']
+      // Any other path answers with the request target exactly as it arrived. The target is
+      // appended to an origin, not resolved against one: a target like `//[` (what `/p//../..//[`
+      // normalises to) would otherwise read as a host and throw here, in the server.
+      const route = routes[new URL(`http://x${req.url ?? '/'}`).pathname] ?? routes['/target']
       route?.(req, res, Buffer.concat(chunks))
     })
   })

@@ -4,12 +4,12 @@
  * `outcome` says whether the request may have reached the vendor. Bodies are returned raw, so
  * the adapters can decode large ids losslessly.
  */
-import { EventEmitter } from 'node:events'
 import http from 'node:http'
 import https from 'node:https'
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios'
+import type { Either } from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { Pool } from 'undici'
+import { Pool, util, type Dispatcher } from 'undici'
 import { makeError, timeout as timeoutError, type NetworkError, type Timeout } from './errors'
 
 // ---------------------------------------------------------------------------------------------
@@ -220,9 +220,133 @@ const PLAIN_PATH = /^\/[A-Za-z0-9\-._~%/?=&:@!$()*+,;]*$/
 
 const NEEDS_PARSER = /\/\.|%2e|\?$/i
 
+type Settle = (result: Either<TransportError, RawResponse>) => void
+
+const NO_HEADERS: Buffer[] = []
+
 /**
- * The fast transport, on undici's `Pool.request` (Node's own HTTP engine): one pool per origin,
- * kept for the transport's life. Same never-throw and outcome rules as `axiosTransport`.
+ * One request's life on undici's `Dispatcher.dispatch` handler interface: status, headers and
+ * body Buffers are collected as they arrive and decoded once at the end. `Pool.request` with
+ * `body.text()` builds a Readable stream, an AsyncResource and a chain of promises for every
+ * call; this handler is one object (docs/benchmarks.md, round 4). It settles exactly once:
+ * with the answer, an error from undici, the deadline, or the caller's abort, whichever comes
+ * first. After a deadline or an abort it tells undici to abort the request (at once, or when the
+ * pool hands it a connection), and ignores whatever undici reports afterwards.
+ */
+class Exchange implements Dispatcher.DispatchHandlers {
+  private done = false
+  private cancelled: Error | undefined
+  private abortRequest: ((reason?: Error) => void) | undefined
+  private status = 0
+  private rawHeaders: Buffer[] = NO_HEADERS
+  private chunks: Buffer[] = []
+  // One plain timer bounds the whole call (headers and body). Not undici's own
+  // headersTimeout/bodyTimeout: they run on its coarse timer wheel (≈1 s resolution), which
+  // turned a 250 ms limit into a second.
+  private readonly deadline: ReturnType<typeof setTimeout>
+  private readonly onCallerAbort: (() => void) | undefined
+
+  constructor(
+    private readonly settle: Settle,
+    private readonly timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.deadline = setTimeout(expire, timeoutMs, this)
+    if (signal !== undefined) {
+      // A caller's signal gets a listener only when there is one.
+      this.onCallerAbort = () =>
+        this.cancel(networkError('ABORTED', 'aborted by the caller'), 'aborted by the caller')
+      signal.addEventListener('abort', this.onCallerAbort, { once: true })
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    // Called again when undici retries the request on another connection.
+    if (this.cancelled !== undefined) abort(this.cancelled)
+    else this.abortRequest = abort
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    // 1xx interim answers (100 Continue) are not the response.
+    if (status < 200) return true
+    this.status = status
+    this.rawHeaders = rawHeaders
+    return true
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk)
+    return true
+  }
+
+  onComplete(): void {
+    if (this.done) return
+    const chunks = this.chunks
+    const body =
+      chunks.length === 0
+        ? ''
+        : chunks.length === 1
+          ? (chunks[0] as Buffer).toString('utf8')
+          : Buffer.concat(chunks).toString('utf8')
+    this.finish({
+      _tag: 'Right',
+      right: { status: this.status, headers: headersOf(this.rawHeaders), body },
+    })
+  }
+
+  onError(e: Error): void {
+    if (this.done) return
+    const code = errorCode(e)
+    this.finish({
+      _tag: 'Left',
+      left: networkError(code === 'UND_ERR_ABORTED' ? 'ABORTED' : code, errorText(e)),
+    })
+  }
+
+  /** Settles with `left` and stops the request. */
+  cancel(left: TransportError, reason: string): void {
+    if (this.done) return
+    this.cancelled = new Error(reason)
+    this.finish({ _tag: 'Left', left })
+    this.abortRequest?.(this.cancelled)
+  }
+
+  private finish(result: Either<TransportError, RawResponse>): void {
+    this.done = true
+    clearTimeout(this.deadline)
+    if (this.onCallerAbort !== undefined)
+      this.signal?.removeEventListener('abort', this.onCallerAbort)
+    this.chunks = []
+    this.settle(result)
+  }
+
+  /** The deadline passed. */
+  expire(): void {
+    this.cancel(timeoutError(this.timeoutMs), `timed out after ${this.timeoutMs} ms`)
+  }
+}
+
+function expire(exchange: Exchange): void {
+  exchange.expire()
+}
+
+/** undici's raw header list as lower-case names; a repeated header's values joined by ', '. */
+function headersOf(raw: Buffer[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = util.headerNameToString(raw[i] as Buffer)
+    const value = (raw[i + 1] as Buffer).toString('utf8')
+    const seen = out[name]
+    out[name] = seen === undefined ? value : `${seen}, ${value}`
+  }
+  return out
+}
+
+/**
+ * The fast transport, on undici (Node's own HTTP engine): one `Pool` per origin, kept for the
+ * transport's life, and each request sent with `Pool.dispatch` and a handler of ours
+ * (`Exchange`) rather than `Pool.request`. Same never-throw and outcome rules as
+ * `axiosTransport`.
  */
 export function undiciTransport(options: TransportOptions = {}): HttpTransport {
   const defaultTimeout = options.timeoutMs ?? 5000
@@ -257,62 +381,31 @@ export function undiciTransport(options: TransportOptions = {}): HttpTransport {
   }
   const send =
     (req: RawRequest): TE.TaskEither<TransportError, RawResponse> =>
-    async () => {
-      const timeoutMs = req.timeoutMs ?? defaultTimeout
-      const to = target(req.url)
-      if (to === undefined)
-        return { _tag: 'Left', left: networkError('ERR_INVALID_URL', `invalid URL`) }
-      // One plain timer bounds the whole call (headers and body). Not undici's own
-      // headersTimeout/bodyTimeout: they run on its coarse timer wheel (≈1 s resolution), which
-      // turned a 250 ms limit into a second. The abort goes through an EventEmitter, which
-      // undici accepts as `signal` (documented for Dispatcher.request): an AbortController
-      // with its EventTarget cost ≈ 5 µs a call, an emitter and its timer ≈ 0.4 µs
-      // (AbortSignal.timeout ≈ 18).
-      const abort = new EventEmitter()
-      let timedOut = false
-      const fire = (): void => {
-        abort.emit('abort')
-      }
-      const deadline = setTimeout(() => {
-        timedOut = true
-        fire()
-      }, timeoutMs)
-      // A caller's signal joins only when there is one.
-      const callerSignal = req.signal
-      if (callerSignal !== undefined) {
-        if (callerSignal.aborted) {
-          clearTimeout(deadline)
-          return { _tag: 'Left', left: networkError('ABORTED', 'aborted by the caller') }
+    () =>
+      new Promise<Either<TransportError, RawResponse>>((settle) => {
+        const to = target(req.url)
+        if (to === undefined) {
+          settle({ _tag: 'Left', left: networkError('ERR_INVALID_URL', 'invalid URL') })
+          return
         }
-        callerSignal.addEventListener('abort', fire, { once: true })
-      }
-      try {
-        const res = await to.pool.request({
-          method: req.method,
-          path: to.path,
-          headers: req.headers as Record<string, string>,
-          body: req.body ?? null,
-          signal: abort,
-        })
-        const body = await res.body.text()
-        return {
-          _tag: 'Right',
-          right: {
-            status: res.statusCode,
-            headers: lowerHeaders(res.headers as Record<string, unknown>),
-            body,
+        const signal = req.signal
+        if (signal?.aborted === true) {
+          settle({ _tag: 'Left', left: networkError('ABORTED', 'aborted by the caller') })
+          return
+        }
+        const exchange = new Exchange(settle, req.timeoutMs ?? defaultTimeout, signal)
+        // dispatch never throws: undici hands a synchronous failure (a closed pool, a header
+        // it refuses) to onError.
+        to.pool.dispatch(
+          {
+            method: req.method,
+            path: to.path,
+            headers: req.headers as Record<string, string>,
+            body: req.body ?? null,
           },
-        }
-      } catch (e) {
-        if (timedOut) return { _tag: 'Left', left: timeoutError(timeoutMs) }
-        const code = errorCode(e)
-        const aborted = callerSignal?.aborted === true || code === 'UND_ERR_ABORTED'
-        return { _tag: 'Left', left: networkError(aborted ? 'ABORTED' : code, errorText(e)) }
-      } finally {
-        clearTimeout(deadline)
-        callerSignal?.removeEventListener('abort', fire)
-      }
-    }
+          exchange,
+        )
+      })
   const transport: HttpTransport = Object.assign(send, {
     close: async () => {
       const all = [...pools.values()]
