@@ -75,6 +75,23 @@ const routes: Record<
   },
   '/hang': () => onHang(),
   '/destroy': (req) => req.socket.destroy(),
+  // An interim 103 answer first: only the final answer is the response.
+  '/early': (_req, res) => {
+    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' })
+    res.writeHead(200, { 'Content-Type': 'text/plain' })
+    res.end('final')
+  },
+  // A header sent twice, and a body in two writes that split a 3-byte UTF-8 character.
+  '/split': (_req, res) => {
+    res.writeHead(200, [
+      ['X-Dup', 'one'],
+      ['X-Dup', 'two'],
+      ['Content-Type', 'text/plain; charset=utf-8'],
+    ])
+    const bytes = Buffer.from('号码隐私', 'utf8')
+    res.write(bytes.subarray(0, 4))
+    setTimeout(() => res.end(bytes.subarray(4)), 10)
+  },
   // Headers at once, then one byte now and then, forever: only a whole-call deadline stops it.
   '/drip': (req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' })
@@ -305,6 +322,46 @@ describe.each(transports)('%s', (_, make) => {
   it('keeps working after a failure on the same origin', async () => {
     left(await send(t, get('/destroy')))
     expect(right(await send(t, get('/raw'))).status).toBe(200)
+  })
+
+  it('skips an interim 1xx answer and returns the final one', async () => {
+    const res = right(await send(t, get('/early')))
+    expect(res.status).toBe(200)
+    expect(res.body).toBe('final')
+  })
+
+  it("joins a repeated header's values and decodes a character split across chunks", async () => {
+    const res = right(await send(t, get('/split')))
+    expect(res.headers['x-dup']).toBe('one, two')
+    expect(res.body).toBe('号码隐私')
+  })
+
+  describe('with one socket, a call queued behind a call the server holds', () => {
+    let one: HttpTransport
+    beforeEach(() => {
+      one = make({ timeoutMs: 5000, maxSockets: 1 })
+    })
+    afterEach(async () => {
+      await one.close?.()
+    })
+
+    it('times out while queued, and the transport serves the next call', async () => {
+      const held = send(one, get('/hang', { timeoutMs: 400 }))
+      const queued = left(await send(one, get('/raw', { timeoutMs: 100 })))
+      expect(queued).toMatchObject({ _tag: 'Timeout', timeoutMs: 100, outcome: 'unknown' })
+      expect(left(await held)._tag).toBe('Timeout')
+      expect(right(await send(one, get('/raw'))).body).toBe(BIG_ID_BODY)
+    })
+
+    it('answers ABORTED when the caller aborts while queued', async () => {
+      const controller = new AbortController()
+      onHang = () => controller.abort()
+      const held = send(one, get('/hang', { timeoutMs: 400 }))
+      const queued = left(await send(one, get('/raw', { signal: controller.signal })))
+      expect(queued).toMatchObject({ _tag: 'NetworkError', code: 'ABORTED', outcome: 'unknown' })
+      expect(left(await held)._tag).toBe('Timeout')
+      expect(right(await send(one, get('/raw'))).status).toBe(200)
+    })
   })
 })
 
