@@ -337,19 +337,19 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     const started = performance.now()
     let result: Result<A>
     try {
-      result = (await attempt(p, operation, call)).result
+      const first = await attempt(p, operation, call)
       const plan = retryPlanFor(p, operation)
-      if (plan !== undefined && plan.retries(result)) {
-        let replay: Result<A> | undefined = result
-        result = await plan.policy.execute(async (): Promise<Result<A>> => {
-          if (replay !== undefined) {
-            const first = replay
-            replay = undefined
-            return first
-          }
-          return (await attempt(p, operation, call)).result
-        })
-      }
+      // No retry (nearly every call): the attempt's own outcome and duration are the answer.
+      if (plan === undefined || !plan.retries(first.result)) return first
+      let replay: Result<A> | undefined = first.result
+      result = await plan.policy.execute(async (): Promise<Result<A>> => {
+        if (replay !== undefined) {
+          const again = replay
+          replay = undefined
+          return again
+        }
+        return (await attempt(p, operation, call)).result
+      })
     } catch (e) {
       result = E.left(defect(p.vendor)(e))
     }
@@ -539,11 +539,12 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     // The validated request plus the outId, marked so the provider's own validation is a
     // re-check of the expiry window rather than a second full pass.
     const sent: BindRequest = markValidated({ ...r, outId })
-    const done = async (value: Result<Binding>): Promise<Result<Binding>> => {
-      if (suspects.length > 0) await releaseLate(suspects, r, outId)
-      return value
-    }
-    for (const [i, p] of list.entries()) {
+    // Not an async function: with no suspect to release (nearly every call) the value goes back
+    // as it is, without another promise hop.
+    const done = (value: Result<Binding>): Result<Binding> | Promise<Result<Binding>> =>
+      suspects.length === 0 ? value : releaseLate(suspects, r, outId).then(() => value)
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i] as Provider
       let failure: PrivacyNumberError
       let durationMs = 0
       if (!p.capabilities.kinds.includes(r.kind)) failure = unsupportedKind(p, r.kind)
