@@ -56,6 +56,16 @@ const sign = () =>
 const presign = (n) => Array.from({ length: n }, sign)
 
 const origin = new URL(ali.endpoint).origin
+/** The client layer with the given client options (breaker and retry on or off). */
+const clientLayer = (options) => {
+  const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
+  const c = core.createPrivacyNumberClient({ providers: [p], ...options })
+  return {
+    op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
+    close: () => p.close(),
+  }
+}
+
 const layers = {
   raw: () => {
     const pool = new Pool(origin, { connections: 64, pipelining: 1 })
@@ -100,38 +110,10 @@ const layers = {
       close: () => p.close(),
     }
   },
-  client: () => {
-    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
-    const c = core.createPrivacyNumberClient({ providers: [p] })
-    return {
-      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
-      close: () => p.close(),
-    }
-  },
-  clientRetryOnly: () => {
-    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
-    const c = core.createPrivacyNumberClient({ providers: [p], breaker: false })
-    return {
-      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
-      close: () => p.close(),
-    }
-  },
-  clientBreakerOnly: () => {
-    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
-    const c = core.createPrivacyNumberClient({ providers: [p], retry: false })
-    return {
-      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
-      close: () => p.close(),
-    }
-  },
-  clientBare: () => {
-    const p = aliyun.createAliyunProvider({ ...ali, transport: 'undici' })
-    const c = core.createPrivacyNumberClient({ providers: [p], retry: false, breaker: false })
-    return {
-      op: async () => (await c.bind({ kind: 'AXB', ...phones(), expiresAt })())._tag === 'Right',
-      close: () => p.close(),
-    }
-  },
+  client: () => clientLayer({}),
+  clientRetryOnly: () => clientLayer({ breaker: false }),
+  clientBreakerOnly: () => clientLayer({ retry: false }),
+  clientBare: () => clientLayer({ retry: false, breaker: false }),
 }
 
 const names = Object.keys(layers)

@@ -324,7 +324,7 @@ describe.each(transports)('%s', (_, make) => {
     expect(right(await send(t, get('/raw'))).status).toBe(200)
   })
 
-  it('skips an interim 1xx answer and returns the final one', async () => {
+  it('returns the final answer, not an interim 1xx one before it', async () => {
     const res = right(await send(t, get('/early')))
     expect(res.status).toBe(200)
     expect(res.body).toBe('final')

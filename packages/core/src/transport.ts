@@ -254,8 +254,7 @@ class Exchange implements Dispatcher.DispatchHandlers {
     this.deadline = setTimeout(expire, timeoutMs, this)
     if (signal !== undefined) {
       // A caller's signal gets a listener only when there is one.
-      this.onCallerAbort = () =>
-        this.cancel(networkError('ABORTED', 'aborted by the caller'), 'aborted by the caller')
+      this.onCallerAbort = () => this.cancel(networkError('ABORTED', 'aborted by the caller'))
       signal.addEventListener('abort', this.onCallerAbort, { once: true })
     }
   }
@@ -267,8 +266,7 @@ class Exchange implements Dispatcher.DispatchHandlers {
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
-    // 1xx interim answers (100 Continue) are not the response.
-    if (status < 200) return true
+    // An interim 1xx answer comes first and is overwritten here by the final one.
     this.status = status
     this.rawHeaders = rawHeaders
     return true
@@ -304,9 +302,9 @@ class Exchange implements Dispatcher.DispatchHandlers {
   }
 
   /** Settles with `left` and stops the request. */
-  cancel(left: TransportError, reason: string): void {
+  cancel(left: TransportError): void {
     if (this.done) return
-    this.cancelled = new Error(reason)
+    this.cancelled = new Error(left.message)
     this.finish({ _tag: 'Left', left })
     this.abortRequest?.(this.cancelled)
   }
@@ -322,7 +320,7 @@ class Exchange implements Dispatcher.DispatchHandlers {
 
   /** The deadline passed. */
   expire(): void {
-    this.cancel(timeoutError(this.timeoutMs), `timed out after ${this.timeoutMs} ms`)
+    this.cancel(timeoutError(this.timeoutMs))
   }
 }
 
