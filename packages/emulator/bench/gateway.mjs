@@ -8,16 +8,14 @@
 // the project benchmark's ceiling row). Requests are signed outside the timed region.
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { URLSearchParams } from 'node:url'
+import { signedAliQuery, signedVolcRequest } from './signed.mjs'
 
 const require = createRequire(import.meta.url)
 const { createStore } = require('../dist/store.js')
 const { createAliFrontEnd } = require('../dist/aliyun/gateway.js')
 const { createAliActions } = require('../dist/aliyun/actions.js')
-const { rpcSignature } = require('../dist/aliyun/signature.js')
 const { createVolcFrontEnd } = require('../dist/volcengine/gateway.js')
 const { createVolcActions } = require('../dist/volcengine/actions.js')
-const { volcSignature, sha256Hex } = require('../dist/volcengine/signature.js')
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -82,67 +80,34 @@ const volc = createVolcFrontEnd({
 const beijing = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
 const phone = (prefix, n) => `${prefix}${String(n).padStart(8, '0')}`
 
-/** An RPC v1 POST with every parameter in the query string, as throughput.mjs sends it. */
-const aliRequest = (action, params) => {
-  const all = {
-    ...params,
-    Action: action,
-    Version: '2017-05-25',
-    Format: 'JSON',
-    AccessKeyId: 'AK',
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0',
-    SignatureNonce: randomUUID(),
-    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  }
-  all.Signature = rpcSignature('SK', 'POST', Object.entries(all))
-  const url = `/?${new URLSearchParams(all).toString().replace(/\+/g, '%20')}`
-  return {
-    method: 'POST',
-    path: '/',
-    rawQuery: url.slice(2),
-    headers: { host: '127.0.0.1', connection: 'keep-alive', 'content-length': '0' },
-    body: Buffer.alloc(0),
-  }
+const credentials = {
+  host: '127.0.0.1',
+  accessKeyId: 'AK',
+  accessKeySecret: 'SK',
+  secretAccessKey: 'SK',
 }
 
+/** An RPC v1 POST with every parameter in the query string, as throughput.mjs sends it. */
+const aliRequest = (action, params) => ({
+  method: 'POST',
+  path: '/',
+  rawQuery: signedAliQuery(credentials, action, params),
+  headers: { host: '127.0.0.1', connection: 'keep-alive', 'content-length': '0' },
+  body: Buffer.alloc(0),
+})
+
 const volcRequest = (action, params) => {
-  const body = JSON.stringify(params)
-  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
-  const hash = sha256Hex(body)
-  const headers = {
-    'content-type': 'application/json',
-    host: '127.0.0.1',
-    'x-content-sha256': hash,
-    'x-date': date,
-  }
-  const signedHeaders = Object.keys(headers)
-  const signature = volcSignature({
-    method: 'POST',
-    path: '/',
-    query: [
-      ['Action', action],
-      ['Version', '2022-01-01'],
-    ],
-    headers,
-    signedHeaders,
-    payloadHash: hash,
-    xDate: date,
-    region: 'cn-north-1',
-    service: 'vms',
-    secretAccessKey: 'SK',
-  })
+  const signed = signedVolcRequest(credentials, action, params)
   return {
     method: 'POST',
     path: '/',
-    rawQuery: `Action=${action}&Version=2022-01-01`,
+    rawQuery: signed.query,
     headers: {
-      ...headers,
-      authorization: `HMAC-SHA256 Credential=AK/${date.slice(0, 8)}/cn-north-1/vms/request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`,
+      ...signed.headers,
       connection: 'keep-alive',
-      'content-length': String(Buffer.byteLength(body)),
+      'content-length': String(Buffer.byteLength(signed.body)),
     },
-    body: Buffer.from(body),
+    body: Buffer.from(signed.body),
   }
 }
 

@@ -6,15 +6,10 @@
 // cheap; the figure is the server's capacity, not a client library's.
 import { Buffer } from 'node:buffer'
 import { fork } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, URL, URLSearchParams } from 'node:url'
-
-const require = createRequire(import.meta.url)
-const { volcSignature, sha256Hex } = require('../dist/volcengine/signature.js')
-const { rpcSignature } = require('../dist/aliyun/signature.js')
+import { fileURLToPath, URL } from 'node:url'
+import { signedAliQuery, signedVolcRequest } from './signed.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -75,51 +70,15 @@ const send = (endpoint, method, path, headers, body) =>
 
 const volcRequest = (target, action, params) => {
   const { endpoint, accessKeyId, secretAccessKey } = target.volcengine
-  const body = JSON.stringify(params)
-  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '')
-  const hash = sha256Hex(body)
-  const headers = {
-    'content-type': 'application/json',
-    host: new URL(endpoint).host,
-    'x-content-sha256': hash,
-    'x-date': date,
-  }
-  const signedHeaders = Object.keys(headers)
-  const signature = volcSignature({
-    method: 'POST',
-    path: '/',
-    query: [
-      ['Action', action],
-      ['Version', '2022-01-01'],
-    ],
-    headers,
-    signedHeaders,
-    payloadHash: hash,
-    xDate: date,
-    region: 'cn-north-1',
-    service: 'vms',
-    secretAccessKey,
-  })
-  headers.authorization = `HMAC-SHA256 Credential=${accessKeyId}/${date.slice(0, 8)}/cn-north-1/vms/request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`
-  return send(endpoint, 'POST', `/?Action=${action}&Version=2022-01-01`, headers, body)
+  const host = new URL(endpoint).host
+  const signed = signedVolcRequest({ host, accessKeyId, secretAccessKey }, action, params)
+  return send(endpoint, 'POST', `/?${signed.query}`, signed.headers, signed.body)
 }
 
 const aliRequest = (target, action, params) => {
   const { endpoint, accessKeyId, accessKeySecret } = target.aliyun
-  const all = {
-    ...params,
-    Action: action,
-    Version: '2017-05-25',
-    Format: 'JSON',
-    AccessKeyId: accessKeyId,
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0',
-    SignatureNonce: randomUUID(),
-    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  }
-  all.Signature = rpcSignature(accessKeySecret, 'POST', Object.entries(all))
-  const qs = new URLSearchParams(all).toString().replace(/\+/g, '%20')
-  return send(endpoint, 'POST', `/?${qs}`, {}, '')
+  const query = signedAliQuery({ accessKeyId, accessKeySecret }, action, params)
+  return send(endpoint, 'POST', `/?${query}`, {}, '')
 }
 
 const beijing = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
