@@ -226,7 +226,14 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
           ),
         )
       }
-      const res = await transport({ ...signed, timeoutMs })()
+      // Named fields, not `{ ...signed, timeoutMs }`: a spread plus more properties costs
+      // ≈ 0.5 µs on Node 20's V8 (core's validated.ts).
+      const res = await transport({
+        method: signed.method,
+        url: signed.url,
+        headers: signed.headers,
+        timeoutMs,
+      })()
       if (res._tag === 'Left') return left({ ...res.left, vendor: VENDOR })
       return decodeAnswer(res.right, operation, codec)
     }

@@ -7,9 +7,12 @@ import { hmacWithKey, type HmacAlgorithm } from './hmac'
 const reference = (
   algorithm: HmacAlgorithm,
   key: string | Buffer,
-  message: string,
+  message: string | Uint8Array,
   encoding: 'hex' | 'base64',
-): string => createHmac(algorithm, key).update(message, 'utf8').digest(encoding)
+): string =>
+  typeof message === 'string'
+    ? createHmac(algorithm, key).update(message, 'utf8').digest(encoding)
+    : createHmac(algorithm, key).update(message).digest(encoding)
 
 describe('hmacWithKey', () => {
   it('gives RFC 2202 / RFC 4231 HMACs', () => {
@@ -31,7 +34,13 @@ describe('hmacWithKey', () => {
           fc.string({ unit: 'grapheme', maxLength: 40 }),
           fc.uint8Array({ maxLength: 100 }).map((a) => Buffer.from(a)),
         ),
-        fc.oneof(fc.string({ maxLength: 600 }), fc.string({ unit: 'grapheme', maxLength: 200 })),
+        fc.oneof(
+          fc.string({ maxLength: 600 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          // Lone surrogates: written as U+FFFD, as createHmac's UTF-8 update does.
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.uint8Array({ maxLength: 600 }),
+        ),
         fc.constantFrom<'hex' | 'base64'>('hex', 'base64'),
         (algorithm, key, message, encoding) =>
           hmacWithKey(algorithm, key)(message, encoding) ===
@@ -45,6 +54,15 @@ describe('hmacWithKey', () => {
     const sign = hmacWithKey('sha1', 'secret&')
     for (const m of ['', 'a', 'GET&%2F&x', '济南'.repeat(50)])
       expect(sign(m, 'base64')).toBe(reference('sha1', 'secret&', m, 'base64'))
+  })
+
+  it('signs messages longer than its scratch, and short ones after them, with the same key', () => {
+    // 1 kB, 40 kB (the buffer grows and is kept), 200 kB (a one-off buffer), then short again:
+    // a message must never see bytes left behind by a longer one.
+    const sign = hmacWithKey('sha256', 'k'.repeat(70)) // longer than a block: hashed first
+    const messages = ['x'.repeat(1024), '济'.repeat(40_000), 'y'.repeat(200_000), 'z', '']
+    for (const m of [...messages, ...messages.map((s) => Buffer.from(s))])
+      expect(sign(m, 'hex')).toBe(reference('sha256', 'k'.repeat(70), m, 'hex'))
   })
 
   it('falls back to createHmac where crypto.hash is missing (Node before 20.12)', () => {

@@ -462,7 +462,9 @@ export function createVolcengineProvider(options: VolcengineProviderOptions): Vo
       const sent = await transport({
         method,
         url: `${base.origin}${path}?${search}`,
-        headers: { ...headers, ...signed },
+        // Object.assign, not `{ ...headers, ...signed }`: a spread plus more
+        // properties costs ≈ 0.5 µs on Node 20's V8 (core's validated.ts).
+        headers: Object.assign({}, headers, signed),
         ...(method === 'GET' ? {} : { body }),
         timeoutMs,
       })()

@@ -538,7 +538,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
     const suspects: Provider[] = []
     // The validated request plus the outId, marked so the provider's own validation is a
     // re-check of the expiry window rather than a second full pass.
-    const sent: BindRequest = markValidated({ ...r, outId })
+    const sent: BindRequest = markValidated(r, outId)
     // Not an async function: with no suspect to release (nearly every call) the value goes back
     // as it is, without another promise hop.
     const done = (value: Result<Binding>): Result<Binding> | Promise<Result<Binding>> =>
@@ -640,7 +640,7 @@ export function createPrivacyNumberClient(options: ClientOptions): PrivacyNumber
               error: unsupportedKind(p, it.valid.kind),
               durationMs: 0,
             })
-          const sent = supported.map((it) => markValidated({ ...it.valid, outId: it.outId }))
+          const sent = supported.map((it) => markValidated(it.valid, it.outId))
           const out =
             sent.length === 0
               ? { result: E.right([] as ReadonlyArray<Result<Binding>>), durationMs: 0 }
