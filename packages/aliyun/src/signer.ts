@@ -117,19 +117,106 @@ function v1Key(secret: string): HmacFunction {
 
 // The request's bytes are built in scratch buffers, reused call after call (signing is
 // synchronous): the URL (origin, `/?`, canonical query) and, in the same pass, the v1
-// string-to-sign (`POST&%2F&` + the query percent-encoded again). Built as strings these were
-// the largest share of a bind's garbage (≈ 4.7 kB of ≈ 22 kB: each pair's templates, the cons
-// strings joining them, the encoded copy and its `ipad + message` copy for the HMAC).
-let urlBytes: Buffer = Buffer.alloc(4096)
-let signBytes: Buffer = Buffer.alloc(8192)
+// string-to-sign (`POST&%2F&` + the query percent-encoded again). Each key and value is
+// percent-encoded as it is written, byte by byte. Built as strings these were the largest
+// share of a bind's garbage (≈ 4.7 kB of ≈ 22 kB: each pair's encoded strings and templates,
+// the cons strings joining them, the encoded copy and its `ipad + message` copy for the HMAC).
+const DEFAULT_BYTES = 4096
 const MAX_KEPT_BYTES = 64 * 1024
-const grown = (buf: Buffer, most: number): Buffer =>
-  most <= buf.length ? buf : Buffer.alloc(Math.max(most, 2 * buf.length))
+let url: Buffer = Buffer.alloc(DEFAULT_BYTES)
+let sts: Buffer = Buffer.alloc(2 * DEFAULT_BYTES)
+let u = 0 // bytes of `url` written
+let s = 0 // bytes of `sts` written
 
-// `%`, `=` and `&` as they appear once the query is percent-encoded a second time.
-const PCT = 0x25
-const EQ = 0x3d
-const AMP = 0x26
+// 1 for the bytes percentEncode keeps literal: A-Z a-z 0-9 - _ . ~
+const UNRESERVED_BYTE = new Uint8Array(128)
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~')
+  UNRESERVED_BYTE[c.charCodeAt(0)] = 1
+const HEX_DIGIT = Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0))
+const PCT = 0x25 // '%'
+
+// Room for `moreUrl` and `moreSts` further bytes, growing a buffer (content kept) if needed.
+function room(moreUrl: number, moreSts: number): void {
+  if (u + moreUrl > url.length) url = grownCopy(url, u, u + moreUrl)
+  if (s + moreSts > sts.length) sts = grownCopy(sts, s, s + moreSts)
+}
+function grownCopy(buf: Buffer, used: number, most: number): Buffer {
+  const bigger = Buffer.alloc(Math.max(most, 2 * buf.length))
+  buf.copy(bigger, 0, 0, used)
+  return bigger
+}
+
+// An ASCII text already percent-encoded: as it is to the URL and, `%` encoded again as `%25`,
+// to the string-to-sign (an encoded text holds no `=` or `&`).
+function writeEncoded(text: string): void {
+  room(text.length, 3 * text.length)
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j)
+    url[u++] = c
+    sts[s++] = c
+    if (c === PCT) {
+      sts[s++] = 0x32 // '2'
+      sts[s++] = 0x35 // '5'
+    }
+  }
+}
+
+// A plain text, percent-encoded as it is written: what `writeEncoded(percentEncode(text))`
+// writes, without building the encoded string. Non-ASCII text (rare: city names, Chinese
+// OutIds) takes that slower way; a lone surrogate throws, as percentEncode does.
+function writePlain(text: string): void {
+  room(3 * text.length, 5 * text.length)
+  const u0 = u
+  const s0 = s
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j)
+    if (c < 0x80 && UNRESERVED_BYTE[c] === 1) {
+      url[u++] = c
+      sts[s++] = c
+    } else if (c < 0x80) {
+      const hi = HEX_DIGIT[c >> 4] as number
+      const lo = HEX_DIGIT[c & 15] as number
+      url[u++] = PCT
+      url[u++] = hi
+      url[u++] = lo
+      sts[s++] = PCT
+      sts[s++] = 0x32 // '2'
+      sts[s++] = 0x35 // '5'
+      sts[s++] = hi
+      sts[s++] = lo
+    } else {
+      u = u0
+      s = s0
+      writeEncoded(percentEncode(text))
+      return
+    }
+  }
+}
+
+const isUnreserved = (text: string): boolean => {
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j)
+    if (c >= 0x80 || UNRESERVED_BYTE[c] !== 1) return false
+  }
+  return true
+}
+
+// The params with percent-encoded keys, sorted by them in byte order (stable: equal keys keep
+// their order). Keys are unreserved in practice, so the given pairs are sorted as they are.
+function sortedByEncodedKey(params: ReadonlyArray<Param>): Param[] {
+  let plainKeys = true
+  for (let i = 0; i < params.length && plainKeys; i++)
+    plainKeys = isUnreserved((params[i] as Param)[0])
+  const out: Param[] = new Array<Param>(params.length)
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as Param
+    const pair: Param = plainKeys ? p : [percentEncode(p[0]), p[1]]
+    let j = i
+    for (; j > 0 && (out[j - 1] as Param)[0] > pair[0]; j--) out[j] = out[j - 1] as Param
+    out[j] = pair
+  }
+  return out
+}
 
 /**
  * The URL of a v1 call: `origin/?` + the canonical query + `&Signature=…` (the gateway sorts
@@ -143,54 +230,38 @@ export function signedV1Url(
   params: ReadonlyArray<Param>,
   secret: string,
 ): string {
-  const pairs = encodedPairs(params)
-  // Every encoded key and value is ASCII: one byte per character.
-  let queryLength = 0
-  for (let i = 0; i < pairs.length; i++) {
-    const p = pairs[i] as Param
-    queryLength += p[0].length + p[1].length + 2
-  }
-  const urlMost = origin.length + queryLength + 64 // `/?`, `&Signature=` and a base64 SHA-1
-  const signMost = method.length + 5 + 3 * queryLength
-  const url = grown(urlBytes, urlMost)
-  const sts = grown(signBytes, signMost)
-  if (urlMost <= MAX_KEPT_BYTES) urlBytes = url
-  if (signMost <= MAX_KEPT_BYTES) signBytes = sts
-  let u = url.write(origin, 0, 'latin1')
+  const pairs = sortedByEncodedKey(params)
+  u = 0
+  s = 0
+  room(origin.length + 2, method.length + 5)
+  u = url.write(origin, 0, 'latin1')
   url[u++] = 0x2f // '/'
   url[u++] = 0x3f // '?'
-  let s = sts.write(method, 0, 'latin1')
+  s = sts.write(method, 0, 'latin1')
   s += sts.write('&%2F&', s, 'latin1')
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as Param
+    room(1, 3)
     if (i > 0) {
-      url[u++] = AMP
+      url[u++] = 0x26 // '&'
       sts[s++] = PCT
       sts[s++] = 0x32 // '2'
       sts[s++] = 0x36 // '6'
     }
-    for (let part = 0; part < 2; part++) {
-      const text = p[part] as string
-      for (let j = 0; j < text.length; j++) {
-        const c = text.charCodeAt(j)
-        url[u++] = c
-        sts[s++] = c
-        // Inside an encoded key or value only `%` needs encoding again.
-        if (c === PCT) {
-          sts[s++] = 0x32 // '2'
-          sts[s++] = 0x35 // '5'
-        }
-      }
-      if (part === 0) {
-        url[u++] = EQ
-        sts[s++] = PCT
-        sts[s++] = 0x33 // '3'
-        sts[s++] = 0x44 // 'D'
-      }
-    }
+    writeEncoded(p[0])
+    room(1, 3)
+    url[u++] = 0x3d // '='
+    sts[s++] = PCT
+    sts[s++] = 0x33 // '3'
+    sts[s++] = 0x44 // 'D'
+    writePlain(p[1])
   }
   const signature = v1Key(secret)(sts.subarray(0, s), 'base64')
-  return `${url.toString('latin1', 0, u)}&Signature=${percentEncode(signature)}`
+  const signed = `${url.toString('latin1', 0, u)}&Signature=${percentEncode(signature)}`
+  // A very large request (a big batch) does not keep its buffers for the process's life.
+  if (url.length > MAX_KEPT_BYTES) url = Buffer.alloc(DEFAULT_BYTES)
+  if (sts.length > MAX_KEPT_BYTES) sts = Buffer.alloc(2 * DEFAULT_BYTES)
+  return signed
 }
 
 /** The common parameters of an RPC v1 call (vendor note §2.1), for one action. */
