@@ -150,15 +150,22 @@ function grownCopy(buf: Buffer, used: number, most: number): Buffer {
 // to the string-to-sign (an encoded text holds no `=` or `&`).
 function writeEncoded(text: string): void {
   room(text.length, 3 * text.length)
+  // Locals in the loop: the module's `url`/`u` would be reloaded on every byte.
+  const ub = url
+  const sb = sts
+  let uu = u
+  let ss = s
   for (let j = 0; j < text.length; j++) {
     const c = text.charCodeAt(j)
-    url[u++] = c
-    sts[s++] = c
+    ub[uu++] = c
+    sb[ss++] = c
     if (c === PCT) {
-      sts[s++] = 0x32 // '2'
-      sts[s++] = 0x35 // '5'
+      sb[ss++] = 0x32 // '2'
+      sb[ss++] = 0x35 // '5'
     }
   }
+  u = uu
+  s = ss
 }
 
 // A plain text, percent-encoded as it is written: what `writeEncoded(percentEncode(text))`
@@ -166,31 +173,34 @@ function writeEncoded(text: string): void {
 // OutIds) takes that slower way; a lone surrogate throws, as percentEncode does.
 function writePlain(text: string): void {
   room(3 * text.length, 5 * text.length)
-  const u0 = u
-  const s0 = s
+  const ub = url
+  const sb = sts
+  let uu = u
+  let ss = s
   for (let j = 0; j < text.length; j++) {
     const c = text.charCodeAt(j)
     if (c < 0x80 && UNRESERVED_BYTE[c] === 1) {
-      url[u++] = c
-      sts[s++] = c
+      ub[uu++] = c
+      sb[ss++] = c
     } else if (c < 0x80) {
       const hi = HEX_DIGIT[c >> 4] as number
       const lo = HEX_DIGIT[c & 15] as number
-      url[u++] = PCT
-      url[u++] = hi
-      url[u++] = lo
-      sts[s++] = PCT
-      sts[s++] = 0x32 // '2'
-      sts[s++] = 0x35 // '5'
-      sts[s++] = hi
-      sts[s++] = lo
+      ub[uu++] = PCT
+      ub[uu++] = hi
+      ub[uu++] = lo
+      sb[ss++] = PCT
+      sb[ss++] = 0x32 // '2'
+      sb[ss++] = 0x35 // '5'
+      sb[ss++] = hi
+      sb[ss++] = lo
     } else {
-      u = u0
-      s = s0
+      // Nothing of this text is kept: `u` and `s` still point at its start.
       writeEncoded(percentEncode(text))
       return
     }
   }
+  u = uu
+  s = ss
 }
 
 const isUnreserved = (text: string): boolean => {
