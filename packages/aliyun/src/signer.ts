@@ -134,6 +134,7 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
   UNRESERVED_BYTE[c.charCodeAt(0)] = 1
 const HEX_DIGIT = Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0))
 const PCT = 0x25 // '%'
+const SIGNATURE_KEY = Buffer.from('&Signature=', 'latin1')
 
 // Room for `moreUrl` and `moreSts` further bytes, growing a buffer (content kept) if needed.
 function room(moreUrl: number, moreSts: number): void {
@@ -213,17 +214,44 @@ const isUnreserved = (text: string): boolean => {
 
 // The params with percent-encoded keys, sorted by them in byte order (stable: equal keys keep
 // their order). Keys are unreserved in practice, so the given pairs are sorted as they are.
+// A provider sends the same keys in the same order call after call (only values change), so
+// the last plain-key order and its sorting permutation are kept: the next call with those keys
+// compares them (string equality of the same constants: a pointer check) and reuses it.
+let lastKeys: string[] = []
+let lastOrder: number[] = []
 function sortedByEncodedKey(params: ReadonlyArray<Param>): Param[] {
+  const n = params.length
+  const out: Param[] = new Array<Param>(n)
+  let same = n === lastKeys.length
+  for (let i = 0; i < n && same; i++) same = (params[i] as Param)[0] === lastKeys[i]
+  if (same) {
+    for (let i = 0; i < n; i++) out[i] = params[lastOrder[i] as number] as Param
+    return out
+  }
   let plainKeys = true
-  for (let i = 0; i < params.length && plainKeys; i++)
-    plainKeys = isUnreserved((params[i] as Param)[0])
-  const out: Param[] = new Array<Param>(params.length)
-  for (let i = 0; i < params.length; i++) {
+  for (let i = 0; i < n && plainKeys; i++) plainKeys = isUnreserved((params[i] as Param)[0])
+  // Sort indices, then place the pairs; only plain keys are remembered (an encoded key is a
+  // new string each call, never worth comparing against).
+  const order: number[] = new Array<number>(n)
+  const keys: string[] = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
     const p = params[i] as Param
-    const pair: Param = plainKeys ? p : [percentEncode(p[0]), p[1]]
+    const key = plainKeys ? p[0] : percentEncode(p[0])
     let j = i
-    for (; j > 0 && (out[j - 1] as Param)[0] > pair[0]; j--) out[j] = out[j - 1] as Param
-    out[j] = pair
+    for (; j > 0 && (keys[j - 1] as string) > key; j--) {
+      keys[j] = keys[j - 1] as string
+      order[j] = order[j - 1] as number
+    }
+    keys[j] = key
+    order[j] = i
+  }
+  for (let i = 0; i < n; i++) {
+    const p = params[order[i] as number] as Param
+    out[i] = plainKeys ? p : [keys[i] as string, p[1]]
+  }
+  if (plainKeys) {
+    lastKeys = params.map((p) => p[0])
+    lastOrder = order
   }
   return out
 }
@@ -267,21 +295,26 @@ export function signedV1Url(
     writePlain(p[1])
   }
   const signature = v1Key(secret)(sts.subarray(0, s), 'base64')
-  const signed = `${url.toString('latin1', 0, u)}&Signature=${percentEncode(signature)}`
+  // `&Signature=` and the encoded signature go to the URL buffer too (writePlain also appends
+  // them to the string-to-sign, which is no longer read), so the URL is made in one toString.
+  room(SIGNATURE_KEY.length, 0)
+  u += SIGNATURE_KEY.copy(url, u)
+  writePlain(signature)
+  const signed = url.toString('latin1', 0, u)
   // A very large request (a big batch) does not keep its buffers for the process's life.
   if (url.length > MAX_KEPT_BYTES) url = Buffer.alloc(DEFAULT_BYTES)
   if (sts.length > MAX_KEPT_BYTES) sts = Buffer.alloc(2 * DEFAULT_BYTES)
   return signed
 }
 
-/** The common parameters of an RPC v1 call (vendor note §2.1), for one action. */
+/** The common parameters of an RPC v1 call (vendor note §2.1), for one action (a fresh array). */
 export function rpcV1CommonParams(args: {
   readonly action: string
   readonly accessKeyId: string
   readonly timestamp: Date
   readonly nonce: string
   readonly version?: string
-}): ReadonlyArray<Param> {
+}): Param[] {
   return [
     ['Action', args.action],
     ['Version', args.version ?? DYPLS_VERSION],
@@ -440,15 +473,14 @@ export function signRequest(input: SignRequestInput): SignedRequest {
       headers: { ...headers, accept: 'application/json', authorization: signed.authorization },
     }
   }
-  const all = [
-    ...rpcV1CommonParams({
-      action: input.action,
-      accessKeyId: input.accessKeyId,
-      timestamp: input.timestamp,
-      nonce: input.nonce,
-    }),
-    ...input.params,
-  ]
+  // Common then business parameters, pushed into one array (two spreads cost more here).
+  const all = rpcV1CommonParams({
+    action: input.action,
+    accessKeyId: input.accessKeyId,
+    timestamp: input.timestamp,
+    nonce: input.nonce,
+  })
+  for (let i = 0; i < input.params.length; i++) all.push(input.params[i] as Param)
   return {
     method: 'POST',
     url: signedV1Url(origin, 'POST', all, input.accessKeySecret),
