@@ -6,6 +6,7 @@
  * 16+ digit numbers that must stay exact. Decoding never throws.
  */
 import {
+  fields,
   callbackRejected,
   fromEpoch,
   parseBeijing,
@@ -19,7 +20,7 @@ import {
 } from '@privacy-number/core'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import { VENDOR } from './errors'
 
 /** The receipt types this parser understands. */
@@ -80,9 +81,9 @@ export const ALIYUN_UNCONNECTED_CAUSES: Readonly<Record<string, ReleaseCategory>
 // codecs
 // ---------------------------------------------------------------------------------------------
 
-const Receipt = t.intersection([
-  t.type({ call_id: StringOrNumber }),
-  t.partial({
+const Receipt = fields(
+  { call_id: StringOrNumber },
+  {
     phone_no: StringOrNumber,
     secret_no: StringOrNumber,
     peer_no: StringOrNumber,
@@ -100,8 +101,8 @@ const Receipt = t.intersection([
     unconnected_cause: StringOrNumber,
     control_msg: StringOrNumber,
     record_url: StringOrNumber,
-  }),
-])
+  },
+)
 type Receipt = t.TypeOf<typeof Receipt>
 
 // ---------------------------------------------------------------------------------------------

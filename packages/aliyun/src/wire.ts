@@ -4,6 +4,7 @@
  * `parseJsonLossless`) and id fields accept a JSON string or number and come out as a string.
  */
 import {
+  fields,
   formatBeijing,
   IdString,
   NumberLike,
@@ -21,31 +22,25 @@ import type { Param } from './signer'
 // ---------------------------------------------------------------------------------------------
 
 /** Code/Message/RequestId, on every answer (business and gateway). */
-export const Envelope = t.intersection([
-  t.type({ Code: t.string }),
-  t.partial({ Message: t.string, RequestId: t.string }),
-])
+export const Envelope = fields({ Code: t.string }, { Message: t.string, RequestId: t.string })
 
 /** BindAxb / BindAxn / BindAxg. */
 export const BindAnswer = t.type({
-  SecretBindDTO: t.intersection([
-    t.type({ SubsId: IdString, SecretNo: t.string }),
-    t.partial({ Extension: t.string }),
-  ]),
+  SecretBindDTO: fields({ SubsId: IdString, SecretNo: t.string }, { Extension: t.string }),
 })
 
 /** One item of a BindBatchAxg answer: every field a string, each with its own Code. */
-export const BatchItem = t.intersection([
-  t.type({ Code: t.string }),
-  t.partial({
+export const BatchItem = fields(
+  { Code: t.string },
+  {
     Message: t.string,
     SecretNo: t.string,
     SubsId: IdString,
     GroupId: IdString,
     PhoneNoA: t.string,
     Extension: t.string,
-  }),
-])
+  },
+)
 
 /** BindBatchAxg. */
 export const BatchAnswer = t.type({
@@ -54,16 +49,16 @@ export const BatchAnswer = t.type({
 
 /** QuerySubscriptionDetail. */
 export const DetailAnswer = t.type({
-  SecretBindDetailDTO: t.intersection([
-    t.type({ SubsId: IdString, PhoneNoA: t.string, PhoneNoX: t.string, ExpireDate: t.string }),
-    t.partial({
+  SecretBindDetailDTO: fields(
+    { SubsId: IdString, PhoneNoA: t.string, PhoneNoX: t.string, ExpireDate: t.string },
+    {
       PhoneNoB: t.string,
       GroupId: IdString,
       GmtCreate: t.string,
       Status: NumberLike,
       NeedRecord: t.unknown,
-    }),
-  ]),
+    },
+  ),
 })
 
 /** CreateAxgGroup: GroupId is an int64 JSON number. */
@@ -71,15 +66,15 @@ export const CreateGroupAnswer = t.type({ GroupId: IdString })
 
 /** QuerySecretNoRemain (note the lower-case `remainDTO` wire key). */
 export const RemainAnswer = t.type({
-  SecretRemainDTO: t.intersection([
-    t.type({ Amount: NumberLike }),
-    t.partial({
+  SecretRemainDTO: fields(
+    { Amount: NumberLike },
+    {
       City: t.string,
       RemainDTOList: t.partial({
         remainDTO: t.array(t.type({ Amount: NumberLike, City: t.string })),
       }),
-    }),
-  ]),
+    },
+  ),
 })
 
 /** QueryRecordFileDownloadUrl. */

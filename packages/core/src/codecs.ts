@@ -97,3 +97,75 @@ export function sparse<P extends t.Props>(props: P, name?: string): t.PartialC<P
     props,
   )
 }
+
+/**
+ * `t.intersection([t.type(required), t.partial(optional)])` — an object with some keys required
+ * and some optional, the commonest shape of a vendor answer — decoded in one pass. io-ts's
+ * intersection checks the object twice, validates each part on its own, then merges the two
+ * results key by key (`mergeAll`); for a small answer that was most of its decoding cost. This
+ * one walks the required keys as `t.type` does and the present optional keys as `sparse` does,
+ * copying the input once if a codec changed a value. Same type, name, guard, encoder and parts
+ * (`types`) as the intersection, and the same values and errors, contexts included (the `0` and
+ * `1` keys the intersection adds are kept); the tests hold it to io-ts's own intersection. A key
+ * may not be both required and optional.
+ */
+export function fields<R extends t.Props, O extends t.Props>(
+  required: R,
+  optional: O,
+  name?: string,
+): t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]> {
+  const whole = sparse(optional)
+  const base = t.intersection([t.type(required), whole], name)
+  const [requiredPart, optionalPart] = base.types
+  const requiredKeys = Object.keys(required)
+  const optionalKeys = Object.keys(optional)
+  const both = requiredKeys.filter((k) => Object.prototype.hasOwnProperty.call(optional, k))
+  if (both.length > 0) throw new TypeError(`fields: ${both.join(', ')} both required and optional`)
+  return new t.IntersectionType(
+    base.name,
+    base.is,
+    (u, c) => {
+      const inRequired = t.appendContext(c, '0', requiredPart, u)
+      const inOptional = t.appendContext(c, '1', optionalPart, u)
+      // Not an object: each part reports it, as in the intersection.
+      const record = t.UnknownRecord.validate(u, inRequired)
+      if (record._tag === 'Left') {
+        const again = t.UnknownRecord.validate(u, inOptional)
+        return t.failures([...record.left, ...(again._tag === 'Left' ? again.left : [])])
+      }
+      const input = record.right
+      let output = input
+      let errors: t.ValidationError[] | undefined
+      for (const key of requiredKeys) {
+        const value = input[key]
+        const codec = required[key] as t.Mixed
+        const result = codec.validate(value, t.appendContext(inRequired, key, codec, value))
+        if (result._tag === 'Left') (errors ??= []).push(...result.left)
+        // As t.type: a changed value, or an absent key whose codec accepts undefined, is set.
+        else if (
+          result.right !== value ||
+          (value === undefined && !Object.prototype.hasOwnProperty.call(input, key))
+        ) {
+          if (output === input) output = { ...input }
+          output[key] = result.right
+        }
+      }
+      for (const key of optionalKeys) {
+        const value = input[key]
+        if (value === undefined) continue
+        const codec = optional[key] as t.Mixed
+        const result = codec.validate(value, t.appendContext(inOptional, key, codec, value))
+        if (result._tag === 'Left') (errors ??= []).push(...result.left)
+        else if (result.right !== value) {
+          if (output === input) output = { ...input }
+          output[key] = result.right
+        }
+      }
+      return errors === undefined
+        ? t.success(output as t.TypeOf<typeof base>)
+        : t.failures<t.TypeOf<typeof base>>(errors)
+    },
+    base.encode,
+    base.types,
+  )
+}

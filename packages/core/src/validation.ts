@@ -15,7 +15,7 @@ import {
   type GroupChange,
   type GroupInput,
 } from './model'
-import { sparse } from './codecs'
+import { fields, sparse } from './codecs'
 import { normalizePhone, normalizeX } from './phone'
 import { isMarkedValidated } from './validated'
 
@@ -202,9 +202,9 @@ const SelectCodec = t.exact(
   }),
 )
 
-const bindRequestCodec = t.intersection([
-  t.type({ kind: Kind, a: PhoneNumber, expiresAt: ExpiresAt }),
-  sparse({
+const bindRequestCodec = fields(
+  { kind: Kind, a: PhoneNumber, expiresAt: ExpiresAt },
+  {
     b: PhoneNumber,
     x: XNumber,
     select: SelectCodec,
@@ -213,8 +213,8 @@ const bindRequestCodec = t.intersection([
     userData: boundedString('UserData', LIMITS.userDataLength, true),
     group: GroupSpecCodec,
     vendor: NonEmpty,
-  }),
-])
+  },
+)
 
 // ---------------------------------------------------------------------------------------------
 // error reporting
@@ -359,13 +359,13 @@ export function validateBindingUpdate(
 }
 
 const groupInputCodec = t.exact(
-  t.intersection([
-    t.type({
+  fields(
+    {
       name: boundedString('GroupName', LIMITS.groupNameLength),
       numbers: t.intersection([groupNumbers, t.readonlyArray(PhoneNumber)]),
-    }),
-    sparse({ expiresAt: ExpiresAt }),
-  ]),
+    },
+    { expiresAt: ExpiresAt },
+  ),
 )
 
 /** Validates a new group: a name and 1–200 member numbers (normalized). */

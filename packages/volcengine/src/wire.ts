@@ -4,6 +4,7 @@
  * answer into either a decoded `Result` or an error of the union. All pure.
  */
 import {
+  fields,
   IntegerLike,
   invalidResponse,
   makeError,
@@ -53,10 +54,10 @@ export function encodeBody(params: Params, encoding: BodyEncoding): string {
 // ---------------------------------------------------------------------------------------------
 
 /** `ResponseMetadata.Error`: Code and Message; gateway errors add a numeric CodeN. */
-export const VolcErrorObject = t.intersection([
-  t.type({ Code: t.string }),
-  t.partial({ Message: t.union([t.string, t.null]), CodeN: t.union([t.number, t.string]) }),
-])
+export const VolcErrorObject = fields(
+  { Code: t.string },
+  { Message: t.union([t.string, t.null]), CodeN: t.union([t.number, t.string]) },
+)
 
 /** `ResponseMetadata`, present on every answer. */
 export const ResponseMetadata = t.partial({
@@ -69,15 +70,12 @@ export const ResponseMetadata = t.partial({
 })
 
 /** The envelope: metadata plus an action-specific `Result`. */
-export const Envelope = t.intersection([
-  t.type({ ResponseMetadata }),
-  t.partial({ Result: t.unknown }),
-])
+export const Envelope = fields({ ResponseMetadata }, { Result: t.unknown })
 
 /** The shared bind result (GO `SecretBindResult`; seeds 000–002). */
-export const BindResult = t.intersection([
-  t.type({ SubId: StringOrNumber, PhoneNoX: StringOrNumber }),
-  t.partial({
+export const BindResult = fields(
+  { SubId: StringOrNumber, PhoneNoX: StringOrNumber },
+  {
     Status: IntegerLike,
     PhoneNoXCityCode: t.union([StringOrNumber, t.null]),
     PhoneNoA: t.union([StringOrNumber, t.null]),
@@ -85,8 +83,8 @@ export const BindResult = t.intersection([
     PhoneNoB: t.union([StringOrNumber, t.null]),
     PhoneNoBCityCode: t.union([StringOrNumber, t.null]),
     GroupId: t.union([StringOrNumber, t.null]),
-  }),
-])
+  },
+)
 /** A decoded bind result. */
 export type BindResult = t.TypeOf<typeof BindResult>
 
@@ -94,35 +92,35 @@ export type BindResult = t.TypeOf<typeof BindResult>
 export const OperationResult = t.union([t.boolean, t.type({ Success: t.boolean })])
 
 /** One binding as QuerySubscription / QuerySubscriptionForList report it (note §3.10). */
-export const Subscription = t.intersection([
-  t.type({
+export const Subscription = fields(
+  {
     SubId: StringOrNumber,
     PhoneNoA: StringOrNumber,
     PhoneNoX: StringOrNumber,
     Status: IntegerLike,
     ExpireTime: IntegerLike,
-  }),
-  t.partial({
+  },
+  {
     PhoneNoB: t.union([StringOrNumber, t.null]),
     EnableTime: t.union([IntegerLike, t.null]),
     RecordFlag: t.union([IntegerLike, t.null]),
     UserData: t.union([t.string, t.null]),
     OutId: t.union([t.string, t.null]),
     GroupId: t.union([StringOrNumber, t.null]),
-  }),
-])
+  },
+)
 /** A decoded subscription. */
 export type Subscription = t.TypeOf<typeof Subscription>
 
 /** QuerySubscriptionForList's page. */
-export const SubscriptionPage = t.intersection([
-  t.type({ Total: IntegerLike }),
-  t.partial({
+export const SubscriptionPage = fields(
+  { Total: IntegerLike },
+  {
     Records: t.union([t.array(Subscription), t.null]),
     Offset: IntegerLike,
     Limit: IntegerLike,
-  }),
-])
+  },
+)
 
 /** UpgradeAXToAXB's result (note §3.5): the bind result without Status. */
 export const UpgradeResult = t.type({ SubId: StringOrNumber })
