@@ -818,6 +818,8 @@ async function runBatch({ cfg, emu, aliyun, phones }) {
     groupIds.push(g.right.groupId)
   }
   const samples = Object.fromEntries(cfg.batchSizes.map((n) => [n, []]))
+  const clientUs = Object.fromEntries(cfg.batchSizes.map((n) => [n, []]))
+  const emulatorUs = Object.fromEntries(cfg.batchSizes.map((n) => [n, []]))
   let failed = 0
   let firstError
   const once = async (n) => {
@@ -829,25 +831,39 @@ async function runBatch({ cfg, emu, aliyun, phones }) {
       expiresAt,
     }))
     await emu.call('purge')
+    const emuCpu0 = await emu.call('cpu')
+    const cpu0 = process.cpuUsage()
     const t = performance.now()
     const r = await provider.bindBatch(reqs)()
     const s = (performance.now() - t) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    const emuCpu1 = await emu.call('cpu')
     if (r._tag !== 'Right') throw new Error(`bindBatch: ${describe(r.left)}`)
     const ok = r.right.filter((x) => x._tag === 'Right').length
     failed += n - ok
     firstError ??= r.right.find((x) => x._tag === 'Left')?.left
-    return ok / s
+    // (The warm-up size has no list of its own.)
+    samples[n]?.push(ok / s)
+    clientUs[n]?.push((cpu.user + cpu.system) / n)
+    emulatorUs[n]?.push((emuCpu1 - emuCpu0) / n)
   }
   await once(200) // warm-up
+  // A small batch lasts a few tens of ms, so one timing of it is mostly noise: each size is
+  // timed as many times as it takes to make as many bindings as the largest size makes once.
+  const largest = Math.max(...cfg.batchSizes)
   for (let r = 0; r < cfg.batchRounds; r++)
     for (const n of r % 2 === 0 ? cfg.batchSizes : [...cfg.batchSizes].reverse())
-      samples[n].push(await once(n))
+      for (let k = 0; k < Math.max(1, Math.round(largest / n)); k++) await once(n)
   await emu.call('purge')
   await provider.close()
   const [small, large] = cfg.batchSizes
   const out = {
     batch1kBindingsPerSec: round(median(samples[small])),
     batch10kBindingsPerSec: round(median(samples[large])),
+    batch1kClientCpuUsPerItem: round(median(clientUs[small]), 1),
+    batch10kClientCpuUsPerItem: round(median(clientUs[large]), 1),
+    batch1kEmulatorCpuUsPerItem: round(median(emulatorUs[small]), 1),
+    batch10kEmulatorCpuUsPerItem: round(median(emulatorUs[large]), 1),
   }
   out.batchBindingsPerSec = out.batch10kBindingsPerSec
   out.batchLinearityRatio = round(out.batch10kBindingsPerSec / out.batch1kBindingsPerSec, 3)
@@ -858,6 +874,10 @@ async function runBatch({ cfg, emu, aliyun, phones }) {
   console.log(
     `  1k: ${out.batch1kBindingsPerSec} bindings/s, 10k: ${out.batch10kBindingsPerSec} bindings/s, ` +
       `10k/1k rate ratio ${out.batchLinearityRatio} (1.0 = cost linear in size)`,
+  )
+  console.log(
+    `  per item: client CPU ${out.batch1kClientCpuUsPerItem} µs at 1k, ${out.batch10kClientCpuUsPerItem} µs at 10k; ` +
+      `emulator CPU ${out.batch1kEmulatorCpuUsPerItem} µs at 1k, ${out.batch10kEmulatorCpuUsPerItem} µs at 10k`,
   )
   return out
 }

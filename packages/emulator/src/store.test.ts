@@ -52,7 +52,7 @@ describe('vendor store', () => {
     expect(store.bind(axg('A4', { x: 'X1' })).ok).toBe(true)
   })
 
-  it('selects the first X with room in the first listed city that has one', () => {
+  it('selects an X with room in the first listed city that has one', () => {
     const { store } = setup()
     const r = store.bind(axb('A', 'B', { selection: { cities: ['0755', '021'], anyCity: false } }))
     expect(r.ok && r.value.x).toBe('X3')
@@ -62,6 +62,25 @@ describe('vendor store', () => {
     expect(none).toEqual({ ok: false, failure: 'no-number' })
     const any = store.bind(axb('A', 'C', { selection: { cities: ['021'], anyCity: true } }))
     expect(any.ok && any.value.x).toBe('X1')
+  })
+
+  it('hands out X numbers in turn (next fit), wrapping around and skipping ones without room', () => {
+    const { store } = setup({
+      pool: { '010': ['X1', 'X2', 'X3'], '021': ['X4'] },
+      pairCapacity: 10,
+    })
+    const inCity = { selection: { cities: ['010'], anyCity: false } }
+    const xOf = (r: ReturnType<typeof store.bind>) => (r.ok ? r.value.x : r.failure)
+    const turns = ['A1', 'A2', 'A3', 'A4'].map((a, i) => xOf(store.bind(axb(a, `B${i}`, inCity))))
+    expect(turns).toEqual(['X1', 'X2', 'X3', 'X1'])
+    // The next turn is X2, where A2 already sits: the scan goes on to X3.
+    expect(xOf(store.bind(axb('A2', 'B9', inCity)))).toBe('X3')
+    // The whole pool has a turn of its own; a city already tried is skipped in it.
+    const anywhere = { selection: { cities: ['0755'], anyCity: true } }
+    expect(xOf(store.bind(axb('C1', 'D1', anywhere)))).toBe('X1')
+    expect(xOf(store.bind(axb('C2', 'D2', anywhere)))).toBe('X2')
+    const notBeijing = { selection: { cities: ['010'], anyCity: true } }
+    expect(xOf(store.bind(axb('A1', 'A2', notBeijing)))).toBe('X4')
   })
 
   it('expires bindings in expiry order, honouring updated expiries', () => {
