@@ -259,6 +259,17 @@ describe('bind', () => {
     const { provider, calls } = setup(() => bound())
     const e = leftOf(await provider.bind({ ...axb, outId: 'bad \uD800 surrogate' })())
     expect(e).toMatchObject({ _tag: 'InvalidArgument', outcome: 'not-applied' })
+    expect(e.message).toMatch(/lone surrogate/)
+    expect(calls).toHaveLength(0)
+  })
+
+  it('answers InvalidArgument, not an empty parameter, when a nonce function returns no string', async () => {
+    // A JavaScript caller's `nonce` option can return anything; the signer refuses a parameter
+    // that is not text rather than send it empty.
+    const { provider, calls } = setup(() => bound(), { nonce: () => 42 as unknown as string })
+    const e = leftOf(await provider.bind(axb)())
+    expect(e).toMatchObject({ _tag: 'InvalidArgument', outcome: 'not-applied' })
+    expect(e.message).toBe('bind: parameter SignatureNonce: key and value must be strings')
     expect(calls).toHaveLength(0)
   })
 

@@ -217,12 +217,15 @@ export function createAliyunProvider(options: AliyunProviderOptions): AliyunProv
           timestamp: now(),
           nonce: nonce(),
         })
-      } catch {
-        // percent-encoding throws on a lone UTF-16 surrogate: bad input, nothing sent.
+      } catch (e) {
+        // Bad input, nothing sent: percent-encoding throws a URIError on a lone UTF-16
+        // surrogate; a parameter that is not text (a type hole upstream) throws a TypeError.
         return left(
           invalidArgument(
             'request',
-            `${operation}: a text field holds a character that cannot be sent (lone surrogate)`,
+            e instanceof URIError
+              ? `${operation}: a text field holds a character that cannot be sent (lone surrogate)`
+              : `${operation}: ${e instanceof Error ? e.message : 'the request cannot be signed'}`,
           ),
         )
       }

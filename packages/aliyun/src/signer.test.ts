@@ -124,6 +124,18 @@ describe('signedV1Url', () => {
     )
   })
 
+  it('throws a TypeError for a key or value that is not a string, instead of sending it empty', () => {
+    const bad = [
+      [
+        ['Action', 'X'],
+        ['Amount', 5],
+      ],
+      [[7, 'X']],
+    ] as unknown as Param[][]
+    for (const ps of bad)
+      expect(() => signedV1Url('http://127.0.0.1:1', 'POST', ps, 's')).toThrow(TypeError)
+  })
+
   it('throws as percentEncode does on a lone surrogate, and signs normally afterwards', () => {
     const lone = fc.string({ unit: 'binary', maxLength: 20 })
     fc.assert(

@@ -260,7 +260,10 @@ function sortedByEncodedKey(params: ReadonlyArray<Param>): Param[] {
  * The URL of a v1 call: `origin/?` + the canonical query + `&Signature=…` (the gateway sorts
  * what it verifies itself; Signature may come last, as POP sends it). Same bytes as
  * `${origin}/?${canonicalQuery(params)}&Signature=${percentEncode(signRpcV1(…).signature)}`,
- * which the tests hold it to. `origin` is ASCII (a WHATWG URL's origin is).
+ * which the tests hold it to, for params without a `Signature` of their own (signRpcV1 drops
+ * one; signRequest never passes one). `origin` is ASCII (a WHATWG URL's origin is). Throws a
+ * URIError on a lone surrogate, as percentEncode does, and a TypeError on a key or value that
+ * is not a string (a byte writer would otherwise send it empty).
  */
 export function signedV1Url(
   origin: string,
@@ -279,6 +282,8 @@ export function signedV1Url(
   s += sts.write('&%2F&', s, 'latin1')
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i] as Param
+    if (typeof p[0] !== 'string' || typeof p[1] !== 'string')
+      throw new TypeError(`parameter ${String(p[0])}: key and value must be strings`)
     room(1, 3)
     if (i > 0) {
       url[u++] = 0x26 // '&'

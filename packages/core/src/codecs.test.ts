@@ -158,6 +158,34 @@ describe('fields', () => {
     expect(absent).toEqual({ a: 'x', n: 1 })
   })
 
+  it('keeps the keys an input inherits when it copies it (a spread alone would drop them)', () => {
+    // A prototype's fields and a class's getters: read, validated, and in the copy made
+    // because NumberLike changed `n`.
+    const fromProto = Object.assign(Object.create({ a: ' x ', b: 2 }) as object, { n: '5', u: 0 })
+    expect(exactly(mine.decode(fromProto))).toEqual({
+      ok: { n: 5, u: 0, a: 'x', b: 2 },
+      keys: ['n', 'u', 'a', 'b'],
+    })
+    class Row {
+      readonly n = '6'
+      readonly u = null
+      get a(): string {
+        return 'y'
+      }
+      get c(): number {
+        return 7
+      }
+    }
+    expect(exactly(mine.decode(new Row()))).toEqual({
+      ok: { n: 6, u: null, a: 'y', c: '7' },
+      keys: ['n', 'u', 'a', 'c'],
+    })
+    // Nothing changed: the input itself comes back, prototype and all.
+    const unchanged = Object.assign(Object.create({ a: 'x' }) as object, { n: 1, u: 0 })
+    const r = mine.decode(unchanged)
+    expect(r._tag === 'Right' && r.right).toBe(unchanged)
+  })
+
   it('is an IntersectionType with io-ts’s name, guard and parts', () => {
     expect(mine).toBeInstanceOf(t.IntersectionType)
     expect(mine.name).toBe(t.intersection([t.type(required), t.partial(optional)]).name)

@@ -99,15 +99,20 @@ export function sparse<P extends t.Props>(props: P, name?: string): t.PartialC<P
 }
 
 /**
- * `t.intersection([t.type(required), t.partial(optional)])` — an object with some keys required
+ * `t.intersection([t.type(required), sparse(optional)])` — an object with some keys required
  * and some optional, the commonest shape of a vendor answer — decoded in one pass. io-ts's
  * intersection checks the object twice, validates each part on its own, then merges the two
  * results key by key (`mergeAll`); for a small answer that was most of its decoding cost. This
  * one walks the required keys as `t.type` does and the present optional keys as `sparse` does,
  * copying the input once if a codec changed a value. Same type, name, guard, encoder and parts
- * (`types`) as the intersection, and the same values and errors, contexts included (the `0` and
- * `1` keys the intersection adds are kept); the tests hold it to io-ts's own intersection. A key
- * may not be both required and optional.
+ * (`types`) as the intersection, and, for objects whose keys are their own (what JSON and object
+ * literals give), the same values and errors, contexts included (the `0` and `1` keys the
+ * intersection adds are kept); the tests hold it to io-ts's own intersection with `t.partial`,
+ * which differs from `sparse` only for an optional codec that turns `undefined` into a value.
+ * Elsewhere this one keeps more: a copy keeps every key it validated, inherited
+ * ones included (the intersection keeps or drops those depending on which part changed), and an
+ * own `__proto__` key stays a plain property (the intersection's merge makes it the result's
+ * prototype). A key may not be both required and optional.
  */
 export function fields<R extends t.Props, O extends t.Props>(
   required: R,
@@ -136,6 +141,17 @@ export function fields<R extends t.Props, O extends t.Props>(
       const input = record.right
       let output = input
       let errors: t.ValidationError[] | undefined
+      // The copy made when a codec changes a value: the input's own keys, plus the keys this
+      // codec reads that the input inherits (a class instance's getters, a prototype's fields),
+      // which a spread alone would drop.
+      const copy = (): Record<string, unknown> => {
+        const own: Record<string, unknown> = { ...input }
+        if (Object.getPrototypeOf(input) !== Object.prototype) {
+          for (const key of requiredKeys) inherit(own, input, key)
+          for (const key of optionalKeys) inherit(own, input, key)
+        }
+        return own
+      }
       for (const key of requiredKeys) {
         const value = input[key]
         const codec = required[key] as t.Mixed
@@ -146,7 +162,7 @@ export function fields<R extends t.Props, O extends t.Props>(
           result.right !== value ||
           (value === undefined && !Object.prototype.hasOwnProperty.call(input, key))
         ) {
-          if (output === input) output = { ...input }
+          if (output === input) output = copy()
           output[key] = result.right
         }
       }
@@ -157,7 +173,7 @@ export function fields<R extends t.Props, O extends t.Props>(
         const result = codec.validate(value, t.appendContext(inOptional, key, codec, value))
         if (result._tag === 'Left') (errors ??= []).push(...result.left)
         else if (result.right !== value) {
-          if (output === input) output = { ...input }
+          if (output === input) output = copy()
           output[key] = result.right
         }
       }
@@ -168,4 +184,13 @@ export function fields<R extends t.Props, O extends t.Props>(
     base.encode,
     base.types,
   )
+}
+
+const inherit = (
+  own: Record<string, unknown>,
+  input: Record<string, unknown>,
+  key: string,
+): void => {
+  if (!Object.prototype.hasOwnProperty.call(own, key) && input[key] !== undefined)
+    own[key] = input[key]
 }

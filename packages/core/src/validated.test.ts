@@ -37,12 +37,18 @@ describe('requests core validated already', () => {
     expect(() => Object.assign(marked, { a: 'garbage' })).toThrow(TypeError)
   })
 
-  it('do not include look-alike objects: a copy is decoded in full', () => {
+  it('do not include look-alike objects: a copy, even on the same prototype, is decoded in full', () => {
     const marked = markValidated(valid(), 'o1')
     for (const copy of [
       { ...marked, a: 'garbage' },
       Object.assign({}, marked, { a: 'garbage' }),
       JSON.parse(JSON.stringify({ ...marked, a: 'garbage' })) as unknown,
+      // Objects on the marked one's prototype: whoever holds a marked request cannot mint more.
+      Object.assign(Object.create(Object.getPrototypeOf(marked) as object) as object, {
+        ...marked,
+        a: 'garbage',
+      }),
+      Object.setPrototypeOf({ ...marked, a: 'garbage' }, Object.getPrototypeOf(marked)) as unknown,
     ]) {
       const r = validateBindRequest(copy, now)
       expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidArgument', field: 'a' })

@@ -45,6 +45,28 @@ const bind = (overrides: Record<string, unknown>) =>
 // ---------------------------------------------------------------------------------------------
 
 describe('validateBindRequest', () => {
+  it('reads fields a request inherits or computes (a class instance, a prototype)', () => {
+    class Request {
+      readonly a = '+86 138-0013-8000'
+      get kind(): 'AXB' {
+        return 'AXB'
+      }
+    }
+    const fromClass = Object.assign(new Request(), { b: base.b, expiresAt: base.expiresAt })
+    const fromProto = Object.assign(Object.create({ kind: 'AXB', b: base.b }) as object, {
+      a: base.a,
+      expiresAt: base.expiresAt,
+    })
+    for (const req of [fromClass, fromProto])
+      expect(rightOf(validateBindRequest(req, now))).toEqual({
+        kind: 'AXB',
+        a: '13800138000',
+        b: '13900139000',
+        expiresAt: inADay,
+        record: false,
+      })
+  })
+
   it('returns the normalized request with defaults and nothing else', () => {
     const r = rightOf(
       validateBindRequest(
