@@ -73,6 +73,12 @@ describe('sparse', () => {
     expect(changed.a).toBe(' x ')
   })
 
+  it('keeps the present keys an input inherits when it copies it', () => {
+    const input = Object.assign(Object.create({ b: 1 }) as object, { a: ' x ' })
+    const r = ours.decode(input)
+    expect(r._tag === 'Right' && { ...r.right }).toEqual({ a: 'x', b: 1 })
+  })
+
   it('is a PartialType with io-ts’s name, guard and props', () => {
     expect(ours).toBeInstanceOf(t.PartialType)
     expect(ours.name).toBe(t.partial(props).name)

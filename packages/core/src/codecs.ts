@@ -60,11 +60,63 @@ export const NumberLike = new t.Type<number, number, unknown>(
 )
 
 /**
+ * One decoding pass over an object's keys, shared by `sparse` and `fields`. The input itself is
+ * the result until a codec changes a value; then it is copied once: its own keys, plus the keys
+ * the codec reads that it inherits (a class's getters, a prototype's fields), which a spread
+ * alone would drop.
+ */
+class KeyPass {
+  output: Record<string, unknown>
+  errors: t.ValidationError[] | undefined = undefined
+  constructor(
+    private readonly input: Record<string, unknown>,
+    private readonly read: ReadonlyArray<string>,
+  ) {
+    this.output = input
+  }
+
+  /**
+   * Runs `props[key]` over each key. A required key is validated even when absent, and set when
+   * its codec turns that into a value (as `t.type` does); an absent optional key is skipped.
+   */
+  run(props: t.Props, keys: ReadonlyArray<string>, context: t.Context, required: boolean): void {
+    const input = this.input
+    for (const key of keys) {
+      const value = input[key]
+      if (value === undefined && !required) continue
+      const codec = props[key] as t.Mixed
+      const result = codec.validate(value, t.appendContext(context, key, codec, value))
+      if (result._tag === 'Left') (this.errors ??= []).push(...result.left)
+      else if (result.right !== value || (value === undefined && !hasOwn(input, key))) {
+        if (this.output === input) this.output = this.copy()
+        this.output[key] = result.right
+      }
+    }
+  }
+
+  result<A>(): t.Validation<A> {
+    return this.errors === undefined ? t.success(this.output as A) : t.failures<A>(this.errors)
+  }
+
+  private copy(): Record<string, unknown> {
+    const input = this.input
+    const own: Record<string, unknown> = { ...input }
+    if (Object.getPrototypeOf(input) !== Object.prototype)
+      for (const key of this.read)
+        if (!hasOwn(own, key) && input[key] !== undefined) own[key] = input[key]
+    return own
+  }
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+
+/**
  * `t.partial` for codecs on a hot path: a key that is absent (undefined) is not run through its
  * codec. io-ts's own partial validates every key and then drops the failures of absent ones, so
  * each absent optional field cost a failure report (error, context, arrays) on every decode —
  * most of a bind request's optional fields are absent. Same type, same name, same errors for the
- * keys that are present; `is` and `encode` are io-ts's own.
+ * keys that are present; `is` and `encode` are io-ts's own. A copy keeps the present keys an
+ * input inherits (io-ts's copy drops them).
  */
 export function sparse<P extends t.Props>(props: P, name?: string): t.PartialC<P> {
   const base = t.partial(props, name)
@@ -75,23 +127,9 @@ export function sparse<P extends t.Props>(props: P, name?: string): t.PartialC<P
     (u, c) => {
       const record = t.UnknownRecord.validate(u, c)
       if (record._tag === 'Left') return record
-      const input = record.right
-      let output = input
-      let errors: t.ValidationError[] | undefined
-      for (const key of keys) {
-        const value = input[key]
-        if (value === undefined) continue
-        const codec = props[key] as t.Mixed
-        const result = codec.validate(value, t.appendContext(c, key, codec, value))
-        if (result._tag === 'Left') (errors ??= []).push(...result.left)
-        else if (result.right !== value) {
-          if (output === input) output = { ...input }
-          output[key] = result.right
-        }
-      }
-      return errors === undefined
-        ? t.success(output as t.TypeOf<t.PartialC<P>>)
-        : t.failures<t.TypeOf<t.PartialC<P>>>(errors)
+      const pass = new KeyPass(record.right, keys)
+      pass.run(props, keys, c, false)
+      return pass.result<t.TypeOf<t.PartialC<P>>>()
     },
     base.encode,
     props,
@@ -109,9 +147,9 @@ export function sparse<P extends t.Props>(props: P, name?: string): t.PartialC<P
  * literals give), the same values and errors, contexts included (the `0` and `1` keys the
  * intersection adds are kept); the tests hold it to io-ts's own intersection with `t.partial`,
  * which differs from `sparse` only for an optional codec that turns `undefined` into a value.
- * Elsewhere this one keeps more: a copy keeps every key it validated, inherited
- * ones included (the intersection keeps or drops those depending on which part changed), and an
- * own `__proto__` key stays a plain property (the intersection's merge makes it the result's
+ * Elsewhere this one keeps more: a copy keeps every key it validated, inherited ones included
+ * (the intersection keeps or drops those depending on which part changed), and an own
+ * `__proto__` key stays a plain property (the intersection's merge makes it the result's
  * prototype). A key may not be both required and optional.
  */
 export function fields<R extends t.Props, O extends t.Props>(
@@ -119,12 +157,12 @@ export function fields<R extends t.Props, O extends t.Props>(
   optional: O,
   name?: string,
 ): t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]> {
-  const whole = sparse(optional)
-  const base = t.intersection([t.type(required), whole], name)
+  const base = t.intersection([t.type(required), sparse(optional)], name)
   const [requiredPart, optionalPart] = base.types
   const requiredKeys = Object.keys(required)
   const optionalKeys = Object.keys(optional)
-  const both = requiredKeys.filter((k) => Object.prototype.hasOwnProperty.call(optional, k))
+  const allKeys = [...requiredKeys, ...optionalKeys]
+  const both = requiredKeys.filter((k) => hasOwn(optional, k))
   if (both.length > 0) throw new TypeError(`fields: ${both.join(', ')} both required and optional`)
   return new t.IntersectionType(
     base.name,
@@ -138,59 +176,12 @@ export function fields<R extends t.Props, O extends t.Props>(
         const again = t.UnknownRecord.validate(u, inOptional)
         return t.failures([...record.left, ...(again._tag === 'Left' ? again.left : [])])
       }
-      const input = record.right
-      let output = input
-      let errors: t.ValidationError[] | undefined
-      // The copy made when a codec changes a value: the input's own keys, plus the keys this
-      // codec reads that the input inherits (a class instance's getters, a prototype's fields),
-      // which a spread alone would drop.
-      const copy = (): Record<string, unknown> => {
-        const own: Record<string, unknown> = { ...input }
-        if (Object.getPrototypeOf(input) !== Object.prototype) {
-          for (const key of requiredKeys) inherit(own, input, key)
-          for (const key of optionalKeys) inherit(own, input, key)
-        }
-        return own
-      }
-      for (const key of requiredKeys) {
-        const value = input[key]
-        const codec = required[key] as t.Mixed
-        const result = codec.validate(value, t.appendContext(inRequired, key, codec, value))
-        if (result._tag === 'Left') (errors ??= []).push(...result.left)
-        // As t.type: a changed value, or an absent key whose codec accepts undefined, is set.
-        else if (
-          result.right !== value ||
-          (value === undefined && !Object.prototype.hasOwnProperty.call(input, key))
-        ) {
-          if (output === input) output = copy()
-          output[key] = result.right
-        }
-      }
-      for (const key of optionalKeys) {
-        const value = input[key]
-        if (value === undefined) continue
-        const codec = optional[key] as t.Mixed
-        const result = codec.validate(value, t.appendContext(inOptional, key, codec, value))
-        if (result._tag === 'Left') (errors ??= []).push(...result.left)
-        else if (result.right !== value) {
-          if (output === input) output = copy()
-          output[key] = result.right
-        }
-      }
-      return errors === undefined
-        ? t.success(output as t.TypeOf<typeof base>)
-        : t.failures<t.TypeOf<typeof base>>(errors)
+      const pass = new KeyPass(record.right, allKeys)
+      pass.run(required, requiredKeys, inRequired, true)
+      pass.run(optional, optionalKeys, inOptional, false)
+      return pass.result<t.TypeOf<typeof base>>()
     },
     base.encode,
     base.types,
   )
-}
-
-const inherit = (
-  own: Record<string, unknown>,
-  input: Record<string, unknown>,
-  key: string,
-): void => {
-  if (!Object.prototype.hasOwnProperty.call(own, key) && input[key] !== undefined)
-    own[key] = input[key]
 }
